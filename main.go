@@ -1,0 +1,118 @@
+// Command pypi-publish publishes Python distributions (wheels and sdists)
+// to PyPI or any index with the legacy upload API, after checking locally
+// everything the index would refuse, so that a release is never left
+// half-published.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"syscall"
+
+	"github.com/urfave/cli/v2"
+)
+
+// version is stamped at build time with -ldflags "-X main.version=…".
+var version = ""
+
+// Exit codes, documented in README.
+const (
+	exitOK    = 0
+	exitFail  = 1
+	exitUsage = 2
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := exitCode(run(ctx, os.Args, os.Getenv, os.Stdout, os.Stderr), os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// exitCode is the one place errors become exit codes.
+func exitCode(err error, stderr io.Writer) int {
+	var uerr *usageError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &uerr):
+		fmt.Fprintf(stderr, "pypi-publish: %v\nRun 'pypi-publish --help' for the flags and their environment variables.\n", err)
+		return exitUsage
+	case errors.Is(err, errReported):
+		return exitFail
+	default:
+		fmt.Fprintf(stderr, "pypi-publish: %v\n", err)
+		return exitFail
+	}
+}
+
+// errReported is returned when the failure has already been explained to
+// the user in full.
+var errReported = errors.New("failed (reported above)")
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	return newApp(getenv, stdout, stderr).RunContext(ctx, args)
+}
+
+func versionString() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+func newApp(getenv func(string) string, stdout, stderr io.Writer) *cli.App {
+	return &cli.App{
+		Name:      "pypi-publish",
+		Usage:     "check and upload Python distributions to PyPI or another index",
+		UsageText: "pypi-publish [flags] [FILE|DIR|GLOB ...]   (default: the distributions in --packages-dir)",
+		Version:   versionString(),
+		Description: "Finds the wheels and sdists, checks everything the index would refuse before the first upload, " +
+			"then uploads them through the legacy upload API with safe retries.\n\n" +
+			"Every flag can also be set from the environment: the GitHub Action input names (INPUT_*), " +
+			"PYPI_PUBLISH_* for other CI, and twine's TWINE_USERNAME/TWINE_PASSWORD/TWINE_REPOSITORY_URL. " +
+			"A variable that is set but empty counts as unset.\n\n" +
+			"Exit codes: 0 every file uploaded or skipped (or, with --dry-run, would be); " +
+			"1 a check or an upload failed; 2 the command line or inputs are wrong.",
+		Writer:          stdout,
+		ErrWriter:       stderr,
+		HideHelpCommand: true,
+		// Without this, urfave/cli calls os.Exit itself for some errors and
+		// exitCode never sees them.
+		ExitErrHandler: func(*cli.Context, error) {},
+		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
+			return &usageError{err.Error()}
+		},
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "user", Aliases: []string{"u"}, Value: "__token__", Usage: "username; __token__ for API tokens" + envHelp("user")},
+			&cli.StringFlag{Name: "password", Aliases: []string{"p"}, Usage: "API token (pypi-…) or password; never printed" + envHelp("password")},
+			&cli.StringFlag{Name: "repository-url", Value: pypiUploadURL, Usage: "legacy upload endpoint" + envHelp("repository-url")},
+			&cli.StringFlag{Name: "repository", Aliases: []string{"r"}, Usage: "pypi or testpypi, instead of --repository-url" + envHelp("repository")},
+			&cli.StringFlag{Name: "packages-dir", Aliases: []string{"d"}, Value: "dist", Usage: "directory holding the distributions" + envHelp("packages-dir")},
+			&cli.BoolFlag{Name: "verify-metadata", Value: true, Usage: "check the metadata's content before uploading (archive and filename checks always run)" + envHelp("verify-metadata")},
+			&cli.BoolFlag{Name: "skip-existing", Usage: "skip files the index already has instead of failing" + envHelp("skip-existing")},
+			&cli.BoolFlag{Name: "verbose", Usage: "log each request and answer (never credentials), and the digests" + envHelp("verbose")},
+			&cli.BoolFlag{Name: "print-hash", Usage: "print the SHA256, MD5 and BLAKE2-256 of each file" + envHelp("print-hash")},
+			&cli.BoolFlag{Name: "attestations", Value: true, Usage: "PEP 740 attestations with trusted publishing (accepted; signing is not implemented yet)" + envHelp("attestations")},
+			&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: "find, check and hash, print the plan, upload nothing" + envHelp("dry-run")},
+			&cli.IntFlag{Name: "parallel", Aliases: []string{"j"}, Value: 4, Usage: "upload up to N files at once after the first" + envHelp("parallel")},
+			&cli.IntFlag{Name: "retries", Value: 5, Usage: "retries of a failed request: connection errors, 429 and 5xx" + envHelp("retries")},
+			&cli.StringFlag{Name: "pypi-rules", Value: "auto", Usage: "apply PyPI's own rules (PEP 625 names, platform tags, no local versions): auto (for *.pypi.org), always or never" + envHelp("pypi-rules")},
+		},
+		Action: func(c *cli.Context) error {
+			cfg, warnings, err := newConfig(c, getenv)
+			if err != nil {
+				return err
+			}
+			return publish(c.Context, cfg, newUI(stdout, stderr, cfg), warnings)
+		},
+	}
+}

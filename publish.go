@@ -1,0 +1,263 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pypi-publish/pypi-publish/dist"
+	"github.com/pypi-publish/pypi-publish/upload"
+)
+
+// publish tells the whole story: find, open and check every file, and
+// only then upload them, the first alone and the rest in parallel.
+func publish(ctx context.Context, cfg *config, u *ui, warnings []string) error {
+	for _, w := range warnings {
+		u.warnf("", "%s", w)
+	}
+	target := cfg.RepositoryURL.String()
+	rules := "generic index rules"
+	if cfg.PyPIRules {
+		rules = "PyPI rules"
+	}
+	mode := ""
+	if cfg.DryRun {
+		mode = " (dry run: nothing will be uploaded)"
+	}
+	u.printf("pypi-publish %s: publishing to %s with %s%s", versionString(), target, rules, mode)
+
+	found, err := dist.Find(cfg.PackagesDir, cfg.Paths)
+	for _, s := range found.Skipped {
+		u.noticef("Skipping %s: %s", s.Path, s.Reason)
+	}
+	if err != nil {
+		if errors.Is(err, dist.ErrNoDistributions) {
+			u.errorf("No distributions to publish", "", "%v", err)
+			return errReported
+		}
+		return err
+	}
+	files, err := openAll(ctx, found.Paths, cfg.Parallel)
+	if err != nil {
+		return err
+	}
+	ok := dist.Preflight(files, dist.PreflightOptions{PyPI: cfg.PyPIRules, VerifyMetadata: cfg.VerifyMetadata})
+	reportPreflight(u, files)
+	if cfg.PrintHash || cfg.Verbose {
+		printHashes(u, files)
+	}
+	if !ok {
+		u.errorf("Preflight failed", "", "%s; nothing was uploaded. Fix the problems above and run again.", countProblems(files))
+		writeStepSummary(cfg, files, nil)
+		return errReported
+	}
+	if cfg.DryRun {
+		printPlan(u, cfg, files)
+		return nil
+	}
+	if err := checkCredentials(cfg, u); err != nil {
+		return err
+	}
+	results := uploadAll(ctx, cfg, u, files)
+	return reportResults(u, cfg, files, results)
+}
+
+// openAll reads and hashes the files, a few at a time: hashing is CPU
+// work and a release can hold dozens of wheels.
+func openAll(ctx context.Context, paths []string, parallel int) ([]*dist.File, error) {
+	files := make([]*dist.File, len(paths))
+	errs := make([]error, len(paths))
+	sem := make(chan struct{}, min(parallel, runtime.NumCPU()))
+	var wg sync.WaitGroup
+	for i, p := range paths {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			files[i], errs[i] = dist.Open(p)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return files, nil
+}
+
+func countProblems(files []*dist.File) string {
+	problems, bad := 0, 0
+	for _, f := range files {
+		if n := len(f.Errors()); n > 0 {
+			problems += n
+			bad++
+		}
+	}
+	return fmt.Sprintf("%d problem%s in %d of %d file%s", problems, plural(problems), bad, len(files), plural(len(files)))
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+func reportPreflight(u *ui, files []*dist.File) {
+	u.printf("Checked %d distribution%s:", len(files), plural(len(files)))
+	for _, f := range files {
+		status := "ok  "
+		if len(f.Errors()) > 0 {
+			status = "FAIL"
+		}
+		what := f.Kind.String()
+		if f.Metadata != nil {
+			what += ", " + f.Metadata.Name + " " + f.Metadata.Version
+		}
+		u.printf("  %s  %s  (%s, %s)", status, f.Filename, what, humanBytes(f.Size))
+		for _, p := range f.Problems {
+			msg := p.Message
+			if p.Field != "" {
+				msg = p.Field + ": " + msg
+			}
+			if p.Hint != "" {
+				msg += "\n  hint: " + p.Hint
+			}
+			if p.Warning {
+				u.warnf(f.Filename, "%s", msg)
+			} else {
+				u.errorf(f.Filename, f.Path, "%s", msg)
+			}
+		}
+	}
+}
+
+// printHashes prints the digests in the original action's layout.
+func printHashes(u *ui, files []*dist.File) {
+	u.printf("Showing hash values of files to be uploaded:")
+	for _, f := range files {
+		abs, err := filepath.Abs(f.Path)
+		if err != nil {
+			abs = f.Path
+		}
+		u.printf("%s\n\nSHA256: %s\nMD5: %s\nBLAKE2-256: %s\n", abs, f.Digests.SHA256, f.Digests.MD5, f.Digests.Blake2b256)
+	}
+}
+
+func printPlan(u *ui, cfg *config, files []*dist.File) {
+	var total int64
+	u.printf("Would upload to %s:", cfg.RepositoryURL)
+	for _, f := range files {
+		total += f.Size
+		u.printf("  %s  %s  sha256=%s  (%d form fields)", f.Filename, humanBytes(f.Size), f.Digests.SHA256, len(upload.Fields(f, "")))
+	}
+	u.printf("Dry run: %d file%s, %s, would be uploaded; nothing was sent.", len(files), plural(len(files)), humanBytes(total))
+}
+
+func checkCredentials(cfg *config, u *ui) error {
+	if cfg.User != "__token__" && cfg.PyPIRules {
+		u.errorf("Password-based uploads disabled", "", "As of 2024, PyPI requires all users to enable Two-Factor Authentication. This consequently requires all users to switch to either Trusted Publishers (preferred) or API tokens for package uploads. Read more: https://blog.pypi.org/posts/2023-05-25-securing-pypi-with-2fa/")
+		return errReported
+	}
+	if cfg.Password == "" {
+		return usagef("no API token: set --password (or INPUT_PASSWORD, PYPI_PUBLISH_PASSWORD, TWINE_PASSWORD); trusted publishing is not supported by this version yet")
+	}
+	if cfg.User == "__token__" && cfg.PyPIRules && !strings.HasPrefix(cfg.Password, "pypi-") {
+		u.warnf("POTENTIALLY INVALID TOKEN", "It looks like the token you are using does not start with \"pypi-\" as it typically should. Check that the password is a PyPI API token.")
+	}
+	return nil
+}
+
+// fileResult is what happened to one file.
+type fileResult struct {
+	result upload.Result
+	err    error
+	done   bool // false: not attempted, because an earlier upload failed
+}
+
+// uploadAll uploads the first file alone (a new project is created by its
+// first file, and two racing first uploads would both try), then the rest
+// up to cfg.Parallel at a time. After a failure no new upload starts:
+// re-running the same command finishes the release, because the index
+// accepts an identical file again.
+func uploadAll(ctx context.Context, cfg *config, u *ui, files []*dist.File) []fileResult {
+	client := &upload.Client{
+		URL:      cfg.RepositoryURL.String(),
+		Username: cfg.User,
+		Password: cfg.Password,
+		HTTP: upload.NewHTTP(upload.HTTPConfig{
+			Retries:       cfg.Retries,
+			WaitMin:       time.Second,
+			WaitMax:       30 * time.Second,
+			RetryAfterMax: 2 * time.Minute,
+			UserAgent:     "pypi-publish/" + versionString(),
+			Log:           verboseLog(u),
+		}),
+	}
+	if cfg.RetryWait > 0 {
+		client.HTTP.RetryWaitMin, client.HTTP.RetryWaitMax = cfg.RetryWait, cfg.RetryWait
+	}
+	results := make([]fileResult, len(files))
+	prog := newProgress(u, files)
+	var failed sync.Once
+	stop := make(chan struct{})
+	concurrent := cfg.Parallel > 1 && len(files) > 2
+	one := func(i int) {
+		f := files[i]
+		prog.start(i, concurrent && i > 0)
+		res, err := client.Upload(ctx, f, upload.Options{
+			SkipExisting: cfg.SkipExisting,
+			Progress:     func(n int64) { prog.set(i, n) },
+			OnRetry: func(attempt int, reason string) {
+				u.warnf("Retrying "+f.Filename, "attempt %d failed (%s); retrying", attempt, reason)
+			},
+		})
+		prog.finish(i, res, err)
+		results[i] = fileResult{result: res, err: err, done: true}
+		if err != nil {
+			failed.Do(func() { close(stop) })
+		}
+	}
+	if len(files) == 0 {
+		return results
+	}
+	one(0)
+	sem := make(chan struct{}, cfg.Parallel)
+	var wg sync.WaitGroup
+	for i := 1; i < len(files); i++ {
+		select {
+		case <-stop:
+		case <-ctx.Done():
+		case sem <- struct{}{}:
+			wg.Add(1)
+			go func() {
+				defer func() { <-sem; wg.Done() }()
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				one(i)
+			}()
+			continue
+		}
+		break
+	}
+	wg.Wait()
+	prog.close()
+	return results
+}
+
+func verboseLog(u *ui) func(string, ...any) {
+	if !u.verbose {
+		return nil
+	}
+	return u.debugf
+}
