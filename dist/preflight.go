@@ -51,6 +51,14 @@ func Preflight(files []*File, opts PreflightOptions) bool {
 // filename with the name and version the form carries.
 func checkAgainstMetadata(f *File, opts PreflightOptions) {
 	m := f.Metadata
+	if f.Kind == Sdist && f.Sdist.Ext == ".zip" && opts.PyPI {
+		expected := "<name>-<version>.tar.gz"
+		if m != nil && SdistFilename(m.Name, m.Version) != "" {
+			expected = SdistFilename(m.Name, m.Version)
+		}
+		f.addProblem("filename", "PyPI refuses .zip sdists (PEP 625): build a .tar.gz with python -m build --sdist", "Filename '%s' is invalid, should be '%s'.", f.Filename, expected)
+		return
+	}
 	if m == nil {
 		if len(f.Errors()) == 0 {
 			f.addProblem("metadata", rebuildHint, "no core metadata found in the archive")
@@ -102,9 +110,6 @@ func checkAgainstMetadata(f *File, opts PreflightOptions) {
 		default:
 			p.Message = fmt.Sprintf("Filename '%s' is invalid, should be '%s'.", f.Filename, expected)
 			p.Hint = "PyPI only accepts sdists named as PEP 625 says; rebuild with a current build backend (setuptools >= 69.3, hatchling, flit-core >= 3.10, poetry-core >= 2.0)"
-			if f.Sdist.Ext == ".zip" {
-				p.Hint = "PyPI refuses .zip sdists (PEP 625): build a .tar.gz with python -m build --sdist"
-			}
 		}
 		if p.Warning {
 			p.Message = "PyPI would refuse this name: " + p.Message
