@@ -142,7 +142,7 @@ func checkAcrossFiles(files []*File, opts PreflightOptions) {
 		if err != nil {
 			continue
 		}
-		release := NormalizeName(f.Metadata.Name) + " " + v.String()
+		release := NormalizeName(f.Metadata.Name) + " " + v.Canonical()
 		if prev, ok := sdistOf[release]; ok {
 			f.Problems = append(f.Problems, Problem{Field: "filename", Warning: !opts.PyPI,
 				Message: fmt.Sprintf("Only one sdist may be uploaded per release. (%s is the other one)", prev.Filename),

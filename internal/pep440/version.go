@@ -164,6 +164,15 @@ func (v Version) Equal(o Version) bool {
 	return v.Local() == o.Local()
 }
 
+// Canonical returns the form two equal versions share (trailing zeros of
+// the release dropped, as packaging's canonicalize_version does): the
+// identity of a release on PyPI.
+func (v Version) Canonical() string {
+	c := v
+	c.Release = stripTrailingZeros(v.Release)
+	return c.String()
+}
+
 func stripTrailingZeros(r []string) []string {
 	n := len(r)
 	for n > 1 && r[n-1] == "0" {

@@ -72,6 +72,9 @@ func TestEqualAndLocal(t *testing.T) {
 	if l := MustParse("1.0+Local-7").Local(); l != "local.7" {
 		t.Errorf("Local() = %q", l)
 	}
+	if c := MustParse("1.0.0.post0+a").Canonical(); c != "1.post0+a" {
+		t.Errorf("Canonical() = %q", c)
+	}
 	if p := MustParse("1.0+x").Public(); p != "1.0" {
 		t.Errorf("Public() = %q", p)
 	}
