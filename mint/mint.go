@@ -36,7 +36,9 @@ type Token struct {
 }
 
 // String hides the token, so that a stray %v cannot print it.
-func (t Token) String() string { return "mint.Token{expires " + t.Expires.UTC().Format(time.RFC3339) + "}" }
+func (t Token) String() string {
+	return "mint.Token{expires " + t.Expires.UTC().Format(time.RFC3339) + "}"
+}
 
 // GoString hides the token from %#v.
 func (t Token) GoString() string { return t.String() }
