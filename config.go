@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -37,6 +36,10 @@ type config struct {
 	// PyPIRules applies PyPI's own rules (PEP 625 sdist names, platform
 	// tags, no local versions) in preflight.
 	PyPIRules bool
+	// TrustedPublishing is auto, always or never.
+	TrustedPublishing string
+	// IDTokenFile holds an OIDC ID token from a CI we cannot ask.
+	IDTokenFile string
 	// GitHub is set when running as a GitHub Actions step: annotations,
 	// step summary.
 	GitHub bool
@@ -84,6 +87,8 @@ var settings = []setting{
 	{flag: "parallel", env: []string{"INPUT_PARALLEL", "PYPI_PUBLISH_PARALLEL"}},
 	{flag: "retries", env: []string{"PYPI_PUBLISH_RETRIES"}},
 	{flag: "pypi-rules", env: []string{"PYPI_PUBLISH_PYPI_RULES"}},
+	{flag: "trusted-publishing", env: []string{"INPUT_TRUSTED-PUBLISHING", "PYPI_PUBLISH_TRUSTED_PUBLISHING"}},
+	{flag: "id-token-file", env: []string{"PYPI_PUBLISH_ID_TOKEN_FILE"}},
 }
 
 func settingFor(flag string) setting {
@@ -216,6 +221,12 @@ func newConfig(c *cli.Context, getenv func(string) string) (*config, []string, e
 	if cfg.RepositoryURL, err = repositoryURL(l); err != nil {
 		return nil, nil, err
 	}
+	cfg.IDTokenFile = l.str("id-token-file", "")
+	switch cfg.TrustedPublishing = strings.ToLower(l.str("trusted-publishing", "auto")); cfg.TrustedPublishing {
+	case "auto", "always", "never":
+	default:
+		return nil, nil, usagef("--trusted-publishing=%q: expected auto, always or never", cfg.TrustedPublishing)
+	}
 	switch rules := strings.ToLower(l.str("pypi-rules", "auto")); rules {
 	case "auto":
 		cfg.PyPIRules = isPyPIHost(cfg.RepositoryURL.Hostname())
@@ -274,4 +285,3 @@ func isLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-var errPreflight = errors.New("preflight failed")

@@ -105,6 +105,8 @@ func newApp(getenv func(string) string, stdout, stderr io.Writer) *cli.App {
 			&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: "find, check and hash, print the plan, upload nothing" + envHelp("dry-run")},
 			&cli.IntFlag{Name: "parallel", Aliases: []string{"j"}, Value: 4, Usage: "upload up to N files at once after the first" + envHelp("parallel")},
 			&cli.IntFlag{Name: "retries", Value: 5, Usage: "retries of a failed request: connection errors, 429 and 5xx" + envHelp("retries")},
+			&cli.StringFlag{Name: "trusted-publishing", Value: "auto", Usage: "mint a token from the CI's OIDC identity: auto (when the user is __token__ and no password is given), always or never" + envHelp("trusted-publishing")},
+			&cli.StringFlag{Name: "id-token-file", Usage: "file holding an OIDC ID token, for a CI pypi-publish cannot ask (or set PYPI_PUBLISH_ID_TOKEN to the token)" + envHelp("id-token-file")},
 			&cli.StringFlag{Name: "pypi-rules", Value: "auto", Usage: "apply PyPI's own rules (PEP 625 names, platform tags, no local versions): auto (for *.pypi.org), always or never" + envHelp("pypi-rules")},
 		},
 		Action: func(c *cli.Context) error {
@@ -112,7 +114,7 @@ func newApp(getenv func(string) string, stdout, stderr io.Writer) *cli.App {
 			if err != nil {
 				return err
 			}
-			return publish(c.Context, cfg, newUI(stdout, stderr, cfg), warnings)
+			return publish(c.Context, cfg, newUI(stdout, stderr, cfg), getenv, warnings)
 		},
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/pypi-publish/pypi-publish/internal/oidctest"
 	"github.com/pypi-publish/pypi-publish/internal/pypitest"
 )
 
@@ -37,6 +39,8 @@ func TestScript(t *testing.T) {
 		Cmds: map[string]func(*testscript.TestScript, bool, []string){
 			"mkdist": cmdMkdist,
 			"pypi":   cmdPypi,
+			"oidc":   cmdOIDC,
+			"masked": cmdMasked,
 		},
 	})
 }
@@ -49,6 +53,30 @@ func setupScript(env *testscript.Env) error {
 	srv := httptest.NewServer(idx)
 	env.Defer(func() { srv.Close(); idx.Close() })
 	env.Values["index"] = idx
+
+	// Two fake OIDC issuers the index trusts: GitHub Actions (its token
+	// endpoint is always configured; GITHUB_ACTIONS=true turns it on) and
+	// GitLab (a script sets PYPI_ID_TOKEN=$GITLAB_ID_TOKEN and GITLAB_CI).
+	github := oidctest.NewIssuer()
+	githubSrv := httptest.NewServer(github)
+	github.SetURL(githubSrv.URL)
+	gitlab := oidctest.NewIssuer()
+	gitlab.SetBaseClaims(oidctest.GitLabClaims("octo-group/octo-project"))
+	gitlabSrv := httptest.NewServer(gitlab)
+	gitlab.SetURL(gitlabSrv.URL)
+	env.Defer(func() { githubSrv.Close(); gitlabSrv.Close() })
+	idx.TrustIssuer("github", github.URL())
+	idx.TrustIssuer("gitlab", gitlab.URL())
+	env.Values["github"] = github
+	env.Values["gitlab"] = gitlab
+	env.Values["claims"] = map[string]any{}
+	env.Setenv("ACTIONS_ID_TOKEN_REQUEST_URL", github.TokenURL())
+	env.Setenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN", github.RequestToken())
+	env.Setenv("REQUEST_TOKEN", github.RequestToken())
+	env.Setenv("GITLAB_ID_TOKEN", gitlab.Mint("pypi", nil))
+	env.Setenv("PYPI_PUBLISH_DMI_PRODUCT_NAME_PATH", filepath.Join(env.WorkDir, "no-dmi"))
+	env.Setenv("GITHUB_ACTIONS", "")
+	env.Setenv("GITLAB_CI", "")
 	env.Setenv("PYPI", srv.URL)
 	env.Setenv("TOKEN", testToken)
 	env.Setenv("PYPI_PUBLISH_RETRY_WAIT", "5ms")
@@ -183,8 +211,99 @@ func cmdPypi(ts *testscript.TestScript, neg bool, args []string) {
 		idx.AddToken(args[1], args[2:]...)
 	case "project":
 		idx.AddProject(args[1])
+	case "publisher":
+		// pypi publisher github OWNER/REPO WORKFLOW [ENVIRONMENT]
+		// pypi publisher gitlab NAMESPACE/PROJECT CONFIG-FILE [ENVIRONMENT]
+		p := pypitest.Publisher{Kind: args[1]}
+		switch args[1] {
+		case "github":
+			owner, repo, _ := strings.Cut(args[2], "/")
+			p.Owner, p.Repository, p.OwnerID, p.Workflow = owner, repo, oidctest.GitHubClaims(args[2])["repository_owner_id"].(string), args[3]
+		case "gitlab":
+			p.ProjectPath, p.ConfigFile = args[2], args[3]
+		default:
+			ts.Fatalf("pypi publisher: kind must be github or gitlab")
+		}
+		if len(args) > 4 {
+			p.Environment = args[4]
+		}
+		p.Projects = []string{"demo"}
+		idx.AddProject("demo")
+		idx.AddPublisher(p)
+	case "mints":
+		n, _ := strconv.Atoi(args[1])
+		check(idx.MintedTokens() == n, "index minted %d tokens, want %d", idx.MintedTokens(), n)
+	case "jtis":
+		// pypi jtis N: the index saw N mint requests, all with different jtis.
+		n, _ := strconv.Atoi(args[1])
+		jtis := idx.JTIs()
+		distinct := map[string]bool{}
+		for _, j := range jtis {
+			distinct[j] = true
+		}
+		check(len(jtis) == n && len(distinct) == n, "index saw jtis %q, want %d distinct", jtis, n)
+	case "failmint":
+		n, _ := strconv.Atoi(args[1])
+		status, _ := strconv.Atoi(args[2])
+		idx.FailMint(n, status)
+	case "failmintafterclaim":
+		n, _ := strconv.Atoi(args[1])
+		idx.FailMintAfterClaim(n)
+	case "tokenlifetime":
+		d, err := time.ParseDuration(args[1])
+		ts.Check(err)
+		idx.SetTokenLifetime(d)
+	case "trustedpublishing":
+		idx.SetTrustedPublishing(args[1])
 	default:
 		ts.Fatalf("pypi: unknown subcommand %q", args[0])
+	}
+}
+
+// masked checks the last command's output: a token was masked with
+// ::add-mask:: and appears nowhere else, in stdout or stderr.
+func cmdMasked(ts *testscript.TestScript, neg bool, args []string) {
+	stdout, stderr := ts.ReadFile("stdout"), ts.ReadFile("stderr")
+	m := regexp.MustCompile(`(?m)^::add-mask::(\S+)$`).FindStringSubmatch(stdout)
+	if m == nil {
+		ts.Fatalf("no ::add-mask:: line in stdout")
+	}
+	token := m[1]
+	if n := strings.Count(stdout, token); n != 1 {
+		ts.Fatalf("the masked token appears %d times in stdout, want only in the mask line", n)
+	}
+	if strings.Contains(stderr, token) {
+		ts.Fatalf("the masked token appears in stderr")
+	}
+}
+
+// oidc steers the fake GitHub issuer:
+//
+//	oidc claim KEY VALUE   put KEY=VALUE in every token ("-" removes it)
+//	oidc fail N STATUS     fail the next N token requests
+//	oidc requests N        the token endpoint was asked N times
+func cmdOIDC(ts *testscript.TestScript, neg bool, args []string) {
+	iss := ts.Value("github").(*oidctest.Issuer)
+	switch args[0] {
+	case "claim":
+		var v any = args[2]
+		if args[2] == "-" {
+			v = nil
+		}
+		claims := ts.Value("claims").(map[string]any)
+		claims[args[1]] = v
+		iss.SetClaims(claims)
+	case "fail":
+		n, _ := strconv.Atoi(args[1])
+		status, _ := strconv.Atoi(args[2])
+		iss.FailNext(n, status)
+	case "requests":
+		n, _ := strconv.Atoi(args[1])
+		if (iss.Requests() == n) == neg {
+			ts.Fatalf("token endpoint asked %d times, want %d", iss.Requests(), n)
+		}
+	default:
+		ts.Fatalf("oidc: unknown subcommand %q", args[0])
 	}
 }
 

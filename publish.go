@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"runtime"
-	"strings"
 	"sync"
 	"time"
 
@@ -16,7 +15,7 @@ import (
 
 // publish tells the whole story: find, open and check every file, and
 // only then upload them, the first alone and the rest in parallel.
-func publish(ctx context.Context, cfg *config, u *ui, warnings []string) error {
+func publish(ctx context.Context, cfg *config, u *ui, getenv func(string) string, warnings []string) error {
 	for _, w := range warnings {
 		u.warnf("", "%s", w)
 	}
@@ -60,10 +59,11 @@ func publish(ctx context.Context, cfg *config, u *ui, warnings []string) error {
 		printPlan(u, cfg, files)
 		return nil
 	}
-	if err := checkCredentials(cfg, u); err != nil {
+	auth, err := authenticate(ctx, cfg, u, getenv, files)
+	if err != nil {
 		return err
 	}
-	results := uploadAll(ctx, cfg, u, files)
+	results := uploadAll(ctx, cfg, u, files, auth)
 	return reportResults(u, cfg, files, results)
 }
 
@@ -161,20 +161,6 @@ func printPlan(u *ui, cfg *config, files []*dist.File) {
 	u.printf("Dry run: %d file%s, %s, would be uploaded; nothing was sent.", len(files), plural(len(files)), humanBytes(total))
 }
 
-func checkCredentials(cfg *config, u *ui) error {
-	if cfg.User != "__token__" && cfg.PyPIRules {
-		u.errorf("Password-based uploads disabled", "", "As of 2024, PyPI requires all users to enable Two-Factor Authentication. This consequently requires all users to switch to either Trusted Publishers (preferred) or API tokens for package uploads. Read more: https://blog.pypi.org/posts/2023-05-25-securing-pypi-with-2fa/")
-		return errReported
-	}
-	if cfg.Password == "" {
-		return usagef("no API token: set --password (or INPUT_PASSWORD, PYPI_PUBLISH_PASSWORD, TWINE_PASSWORD); trusted publishing is not supported by this version yet")
-	}
-	if cfg.User == "__token__" && cfg.PyPIRules && !strings.HasPrefix(cfg.Password, "pypi-") {
-		u.warnf("POTENTIALLY INVALID TOKEN", "It looks like the token you are using does not start with \"pypi-\" as it typically should. Check that the password is a PyPI API token.")
-	}
-	return nil
-}
-
 // fileResult is what happened to one file.
 type fileResult struct {
 	result upload.Result
@@ -187,11 +173,10 @@ type fileResult struct {
 // up to cfg.Parallel at a time. After a failure no new upload starts:
 // re-running the same command finishes the release, because the index
 // accepts an identical file again.
-func uploadAll(ctx context.Context, cfg *config, u *ui, files []*dist.File) []fileResult {
+func uploadAll(ctx context.Context, cfg *config, u *ui, files []*dist.File, auth *auth) []fileResult {
 	client := &upload.Client{
-		URL:      cfg.RepositoryURL.String(),
-		Username: cfg.User,
-		Password: cfg.Password,
+		URL:         cfg.RepositoryURL.String(),
+		Credentials: auth.credentials,
 		HTTP: upload.NewHTTP(upload.HTTPConfig{
 			Retries:       cfg.Retries,
 			WaitMin:       time.Second,
@@ -212,13 +197,18 @@ func uploadAll(ctx context.Context, cfg *config, u *ui, files []*dist.File) []fi
 	one := func(i int) {
 		f := files[i]
 		prog.start(i, concurrent && i > 0)
-		res, err := client.Upload(ctx, f, upload.Options{
+		opts := upload.Options{
 			SkipExisting: cfg.SkipExisting,
 			Progress:     func(n int64) { prog.set(i, n) },
 			OnRetry: func(attempt int, reason string) {
 				u.warnf("Retrying "+f.Filename, "attempt %d failed (%s); retrying", attempt, reason)
 			},
-		})
+		}
+		res, err := client.Upload(ctx, f, opts)
+		if errors.Is(err, upload.ErrTokenExpired) && auth.renew() {
+			u.warnf("Token expired", "the index says the token expired while %s uploaded; minting a new one and sending the file again", f.Filename)
+			res, err = client.Upload(ctx, f, opts)
+		}
 		prog.finish(i, res, err)
 		results[i] = fileResult{result: res, err: err, done: true}
 		if err != nil {

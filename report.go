@@ -81,9 +81,6 @@ func projectLinks(cfg *config, files []*dist.File) []string {
 // writeStepSummary appends a table of the files to the job summary of a
 // GitHub Actions run. results is nil when preflight stopped the run.
 func writeStepSummary(cfg *config, files []*dist.File, results []fileResult) {
-	if cfg.StepSummary == "" {
-		return
-	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "## pypi-publish to %s\n\n| file | size | SHA-256 | result |\n|---|---|---|---|\n", cfg.RepositoryURL)
 	for i, f := range files {
@@ -110,12 +107,21 @@ func writeStepSummary(cfg *config, files []*dist.File, results []fileResult) {
 	for _, link := range projectLinks(cfg, files) {
 		fmt.Fprintf(&b, "\n%s\n", link)
 	}
+	appendStepSummary(cfg, b.String())
+}
+
+// appendStepSummary adds markdown to the GitHub job summary, if there is
+// one. A summary that cannot be written must not fail a release.
+func appendStepSummary(cfg *config, markdown string) {
+	if cfg.StepSummary == "" {
+		return
+	}
 	fh, err := os.OpenFile(cfg.StepSummary, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
 	if err != nil {
 		return
 	}
 	defer fh.Close()
-	fh.WriteString(b.String() + "\n")
+	fh.WriteString(markdown + "\n")
 }
 
 func mdEscape(s string) string {

@@ -53,7 +53,11 @@ func (c *Client) confirm(ctx context.Context, f *dist.File) (bool, error) {
 	}
 	req.Header.Set("Accept", "application/vnd.pypi.simple.v1+json")
 	// The simple API of a private index may need the same credentials.
-	req.SetBasicAuth(c.Username, c.Password)
+	user, pass, err := c.auth(ctx)
+	if err != nil {
+		return false, err
+	}
+	req.SetBasicAuth(user, pass)
 	resp, err := c.HTTP.Do(req)
 	if err != nil {
 		return false, redactErr(err)

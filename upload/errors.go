@@ -11,6 +11,10 @@ import (
 	"strings"
 )
 
+// ErrTokenExpired matches an *Error saying the API token expired: a
+// trusted-publishing token lives 15 minutes.
+var ErrTokenExpired = errors.New("upload: token expired")
+
 // ErrFileExists matches an *Error whose answer says the file already
 // exists: a 409, or a 400/403 saying "already exist(s)" (twine's rule).
 var ErrFileExists = errors.New("upload: file already exists")
@@ -47,8 +51,12 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// Is reports ErrFileExists for an "already exists" answer.
+// Is reports ErrFileExists for an "already exists" answer and
+// ErrTokenExpired for an expired token.
 func (e *Error) Is(target error) bool {
+	if target == ErrTokenExpired {
+		return e.StatusCode == http.StatusForbidden && strings.Contains(strings.ToLower(e.Message), "token is expired")
+	}
 	if target != ErrFileExists {
 		return false
 	}

@@ -70,6 +70,11 @@ func NewHTTP(cfg HTTPConfig) *retryablehttp.Client {
 	return c
 }
 
+// WithUserAgent returns a transport that sets the User-Agent header.
+func WithUserAgent(inner http.RoundTripper, ua string) http.RoundTripper {
+	return &userAgent{inner: inner, ua: ua}
+}
+
 type userAgent struct {
 	inner http.RoundTripper
 	ua    string

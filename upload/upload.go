@@ -52,6 +52,10 @@ type Client struct {
 	// Username and Password are sent as HTTP Basic credentials
 	// ("__token__" and the API token for PyPI).
 	Username, Password string
+	// Credentials, when set, replaces Username and Password and is asked
+	// before each file: a trusted-publishing token expires after 15
+	// minutes and is minted again while a long release uploads.
+	Credentials func(ctx context.Context) (username, password string, err error)
 	// SimpleURL is the index's simple API root, used to confirm a file
 	// that a retry was told already exists; "" derives it from URL.
 	SimpleURL string
@@ -119,7 +123,11 @@ func (c *Client) Upload(ctx context.Context, f *dist.File, opts Options) (Result
 	// JSON carries PyPI's message over HTTP/2 too, where the reason phrase
 	// that holds it in HTTP/1.1 does not exist.
 	req.Header.Set("Accept", "application/json;q=0.9, text/plain;q=0.8, text/html;q=0.7")
-	req.SetBasicAuth(c.Username, c.Password)
+	user, pass, err := c.auth(ctx)
+	if err != nil {
+		return Result{}, fmt.Errorf("upload: %s: %w", f.Filename, err)
+	}
+	req.SetBasicAuth(user, pass)
 
 	resp, err := c.HTTP.Do(req)
 	res := Result{Attempts: max(st.attempts, 1), Elapsed: time.Since(start)}
@@ -137,6 +145,13 @@ func (c *Client) Upload(ctx context.Context, f *dist.File, opts Options) (Result
 		return c.fileExists(ctx, f, opts, res, uerr)
 	}
 	return res, uerr
+}
+
+func (c *Client) auth(ctx context.Context) (string, string, error) {
+	if c.Credentials != nil {
+		return c.Credentials(ctx)
+	}
+	return c.Username, c.Password, nil
 }
 
 // fileExists decides what an "already exists" answer means: after a retry
