@@ -53,7 +53,7 @@ func newExchanger(cfg *config, u *ui, getenv func(string) string) *exchanger {
 			// that a test run on Google Cloud is not taken for a publisher.
 			GoogleMetadataURL:  getenv("PYPI_PUBLISH_GOOGLE_METADATA_URL"),
 			DMIProductNamePath: getenv("PYPI_PUBLISH_DMI_PRODUCT_NAME_PATH")},
-		mint:   &mint.Client{BaseURL: base, HTTP: httpc},
+		mint: &mint.Client{BaseURL: base, HTTP: httpc},
 	}
 }
 
