@@ -109,6 +109,7 @@ func newApp(getenv func(string) string, stdout, stderr io.Writer) *cli.App {
 			&cli.StringFlag{Name: "id-token-file", Usage: "file holding an OIDC ID token, for a CI pypi-publish cannot ask (or set PYPI_PUBLISH_ID_TOKEN to the token)" + envHelp("id-token-file")},
 			&cli.StringFlag{Name: "pypi-rules", Value: "auto", Usage: "apply PyPI's own rules (PEP 625 names, platform tags, no local versions): auto (for *.pypi.org), always or never" + envHelp("pypi-rules")},
 		},
+		Commands: []*cli.Command{claimsCommand(getenv)},
 		Action: func(c *cli.Context) error {
 			cfg, warnings, err := newConfig(c, getenv)
 			if err != nil {
