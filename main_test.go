@@ -253,6 +253,10 @@ func cmdPypi(ts *testscript.TestScript, neg bool, args []string) {
 		d, err := time.ParseDuration(args[1])
 		ts.Check(err)
 		idx.SetTokenLifetime(d)
+	case "delay":
+		d, err := time.ParseDuration(args[1])
+		ts.Check(err)
+		idx.SetDelay(d)
 	case "trustedpublishing":
 		idx.SetTrustedPublishing(args[1])
 	default:

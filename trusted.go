@@ -21,9 +21,9 @@ import (
 // ID token, mint) is tried when a server or the network fails.
 const exchangeAttempts = 3
 
-// remintBefore is how long before its expiry a minted token is replaced:
-// long enough for one more large file to go through.
-const remintBefore = 5 * time.Minute
+// A minted token is replaced when less than a third of its life is left:
+// five minutes of PyPI's fifteen, long enough for one more large file.
+const remintFraction = 3
 
 // exchanger performs trusted publishing: it turns the CI's identity into
 // a PyPI API token, and does it again when the token nears its expiry.
@@ -36,6 +36,8 @@ type exchanger struct {
 
 	mu    sync.Mutex
 	token mint.Token
+	// lifetime is how long the current token was valid when minted.
+	lifetime time.Duration
 	// provider is the CI the last ID token came from.
 	provider string
 	// projects are the normalized names being published, for the links
@@ -58,11 +60,11 @@ func newExchanger(cfg *config, u *ui, getenv func(string) string) *exchanger {
 }
 
 // credentials returns the token to upload with, minting a new one when
-// the current one expires within remintBefore.
+// the current one nears its expiry.
 func (x *exchanger) credentials(ctx context.Context) (string, string, error) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if x.token.Value != "" && time.Until(x.token.Expires) > remintBefore {
+	if x.token.Value != "" && time.Until(x.token.Expires) > x.lifetime/remintFraction {
 		return "__token__", x.token.Value, nil
 	}
 	if x.token.Value != "" && !oidc.Refreshable(x.provider) {
@@ -76,9 +78,9 @@ func (x *exchanger) credentials(ctx context.Context) (string, string, error) {
 		return "", "", err
 	}
 	if renewing {
-		x.u.printf("Minted a new trusted-publishing token: the previous one expires in under %s", remintBefore)
+		x.u.printf("Minted a new trusted-publishing token: the previous one expires in %s", time.Until(x.token.Expires).Round(time.Second))
 	}
-	x.token = tok
+	x.token, x.lifetime = tok, time.Until(tok.Expires)
 	return "__token__", tok.Value, nil
 }
 

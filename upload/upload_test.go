@@ -349,3 +349,38 @@ func TestRetryAfterIsCapped(t *testing.T) {
 		}
 	}
 }
+
+func TestCredentialsAskedPerUpload(t *testing.T) {
+	var seen []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		_, pass, _ := r.BasicAuth()
+		seen = append(seen, pass)
+		if pass == "pypi-old" {
+			w.WriteHeader(403)
+			fmt.Fprint(w, `{"message": "Invalid API Token: token is expired"}`)
+		}
+	}))
+	defer srv.Close()
+	c := testClient(srv.URL + "/legacy/")
+	next := []string{"pypi-old", "pypi-new"}
+	c.Credentials = func(context.Context) (string, string, error) {
+		p := next[0]
+		next = next[1:]
+		return "__token__", p, nil
+	}
+	f := testFile(t, "x")
+	_, err := c.Upload(context.Background(), f, Options{})
+	if !errors.Is(err, ErrTokenExpired) || errors.Is(err, ErrFileExists) {
+		t.Fatalf("first upload: %v, want ErrTokenExpired", err)
+	}
+	if !strings.Contains(err.Error(), "expired") {
+		t.Errorf("error %q", err)
+	}
+	if _, err := c.Upload(context.Background(), f, Options{}); err != nil {
+		t.Fatalf("second upload: %v", err)
+	}
+	if strings.Join(seen, ",") != "pypi-old,pypi-new" {
+		t.Errorf("server saw %v", seen)
+	}
+}
