@@ -92,16 +92,32 @@ func checkAttestations(raw string, id *identity, filename, sha string) ([]byte, 
 		}
 		seen[st.PredicateType] = true
 	}
-	p := id.publisher
 	prov, _ := json.Marshal(map[string]any{
 		"version": 1,
 		"attestation_bundles": []any{map[string]any{
-			"publisher": map[string]any{"kind": p.Kind, "repository": p.Repository, "workflow": p.Workflow,
-				"environment": p.Environment, "claims": nil},
+			"publisher":    id.publisher.provenance(),
 			"attestations": list,
 		}},
 	})
 	return prov, ""
+}
+
+// provenance is the publisher object of a provenance bundle, in the shape
+// pypi-attestations gives each kind; no environment is null.
+func (p *publisher) provenance() map[string]any {
+	var env any
+	if p.Environment != "" {
+		env = p.Environment
+	}
+	switch p.Kind {
+	case "GitLab":
+		return map[string]any{"kind": p.Kind, "repository": p.Repository, "workflow_filepath": p.Workflow,
+			"environment": env, "claims": nil}
+	case "Google":
+		return map[string]any{"kind": p.Kind, "email": p.Email, "claims": nil}
+	}
+	return map[string]any{"kind": p.Kind, "repository": p.Repository, "workflow": p.Workflow,
+		"environment": env, "claims": nil}
 }
 
 // sameDistribution compares two distribution filenames as PyPI compares

@@ -1,6 +1,8 @@
 // Package pypitest is a stand-in for PyPI (Warehouse) that runs inside a
 // test: an http.Handler serving the legacy upload API (POST /legacy/), the
-// Simple and JSON read APIs, and the uploaded files themselves.
+// Simple and JSON read APIs, the uploaded files themselves, and trusted
+// publishing (GET /_/oidc/audience, POST /_/oidc/mint-token), which
+// verifies ID tokens against the JWKS of the issuers a test trusts.
 //
 // It checks an upload in the order Warehouse does and refuses it with
 // Warehouse's words, put where Warehouse puts them: in the HTTP reason
@@ -101,6 +103,7 @@ type Index struct {
 	delay    time.Duration
 	serial   int
 	tmpDir   string
+	tp       trust // trusted publishing, see oidc.go
 }
 
 type project struct {
@@ -134,15 +137,19 @@ type identity struct {
 	user      string
 	projects  []string // normalized names a scoped token may upload to; nil means any
 	publisher *publisher
+	// notBefore and expires bound a minted token's life (its Expiration
+	// caveat); zero for tokens that never expire.
+	notBefore, expires time.Time
 }
 
-// publisher is a trusted publisher (for example a GitHub workflow). Only
-// tests inside this package create them for now.
+// publisher is the identity of a trusted publisher as a token carries it,
+// what provenance objects name.
 type publisher struct {
-	Kind        string // "GitHub"
-	Repository  string
-	Workflow    string
+	Kind        string // "GitHub", "GitLab" or "Google"
+	Repository  string // GitHub "owner/name", GitLab "namespace/project"
+	Workflow    string // GitHub workflow file, GitLab CI file path
 	Environment string
+	Email       string // Google
 }
 
 // NewIndex returns an empty index.
@@ -201,6 +208,10 @@ func (i *Index) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		i.serveFile(rec, r)
 	case strings.HasPrefix(p, "/integrity/"):
 		i.serveProvenance(rec, r)
+	case p == "/_/oidc/audience":
+		i.serveAudience(rec, r)
+	case p == "/_/oidc/mint-token" || p == "/_/oidc/github/mint-token":
+		i.serveMint(rec, r)
 	default:
 		http.NotFound(rec, r)
 	}

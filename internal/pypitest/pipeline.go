@@ -25,7 +25,7 @@ func (i *Index) store(f *form, id *identity, m meta, in *inspection) outcome {
 				"publisher or in your project's metadata). Please ensure that both match. " +
 				"See: https://docs.pypi.org/trusted-publishers/troubleshooting/")
 		}
-		if out, ok := i.createProject(name, id.user); !ok {
+		if out, ok := i.createProject(name, id.user, true); !ok {
 			return out
 		}
 		proj = &project{name: name, normalized: normalize(name), owner: id.user}
@@ -163,9 +163,10 @@ func (i *Index) commit(f *form, proj *project, rel *release, m meta, in *inspect
 }
 
 // createProject applies the rules for a new project: the creation rate
-// limit, then the name rules.
-func (i *Index) createProject(name, user string) (outcome, bool) {
-	if l := i.opts.NewProjectLimit; l > 0 && i.created[user] >= l {
+// limit (unless limited is false, as for a pending trusted publisher),
+// then the name rules.
+func (i *Index) createProject(name, user string, limited bool) (outcome, bool) {
+	if l := i.opts.NewProjectLimit; limited && l > 0 && i.created[user] >= l {
 		return refusal(http.StatusTooManyRequests, "Too many new projects created"), false
 	}
 	if stdlibModules[normalize(name)] {
@@ -179,13 +180,16 @@ func (i *Index) createProject(name, user string) (outcome, bool) {
 				i.helpURL("project-name")), false
 		}
 	}
-	i.created[user]++
+	if limited {
+		i.created[user]++
+	}
 	return outcome{}, true
 }
 
 // permitted is the permission check, with the texts of Warehouse's
 // macaroon caveats and ACLs. Scoped tokens name projects by ID on PyPI,
-// so they never cover a project created by the upload itself.
+// so they never cover a project created by the upload itself. A minted
+// token's caveats are checked in Warehouse's order: projects, then time.
 func (i *Index) permitted(id *identity, proj *project, isNew bool) (outcome, bool) {
 	listed := false
 	for _, p := range id.projects {
@@ -194,6 +198,8 @@ func (i *Index) permitted(id *identity, proj *project, isNew bool) (outcome, boo
 	switch {
 	case id.publisher != nil && !listed:
 		return refusal(http.StatusForbidden, "Invalid API Token: OIDC scoped token is not valid for project "+pyRepr(proj.name)), false
+	case id.publisher != nil && !id.expires.IsZero() && expired(id, i.opts.Now()):
+		return refusal(http.StatusForbidden, "Invalid API Token: token is expired"), false
 	case id.publisher != nil:
 		return outcome{}, true
 	case id.projects != nil && !listed:
@@ -203,6 +209,12 @@ func (i *Index) permitted(id *identity, proj *project, isNew bool) (outcome, boo
 			pyRepr(proj.name)+". "+i.helpURL("project-name")), false
 	}
 	return outcome{}, true
+}
+
+// expired is the Expiration caveat: valid from notBefore, up to but not
+// including expires.
+func expired(id *identity, now time.Time) bool {
+	return now.Before(id.notBefore) || !now.Before(id.expires)
 }
 
 // checkSize applies the file and project size limits in the order
