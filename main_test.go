@@ -375,3 +375,84 @@ func TestNoSecretsInOutput(t *testing.T) {
 		})
 	}
 }
+
+// TestNoSecretsTrustedPublishing runs trusted publishing, succeeding and
+// failing, with --verbose on GitHub, and checks that the request token,
+// the ID tokens (every JWT starts "eyJ") and the minted token appear
+// nowhere but in the one ::add-mask:: line, in output or job summary.
+func TestNoSecretsTrustedPublishing(t *testing.T) {
+	dir := t.TempDir()
+	name, data, err := pypitest.BuildWheel("canary-demo", "1.0", pypitest.DistOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, name), data, 0o644)
+	publisher := pypitest.Publisher{Kind: "github", Owner: "octo-org", Repository: "octo-repo", OwnerID: "1234567", Workflow: "release.yml", Projects: []string{"canary-demo"}}
+	runs := []struct {
+		name  string
+		setup func(*pypitest.Index, *oidctest.Issuer)
+		ok    bool
+	}{
+		{"no publisher", func(*pypitest.Index, *oidctest.Issuer) {}, false},
+		{"mint fails every time", func(idx *pypitest.Index, _ *oidctest.Issuer) {
+			idx.AddPublisher(publisher)
+			idx.FailMintAfterClaim(10)
+		}, false},
+		{"token endpoint fails", func(idx *pypitest.Index, iss *oidctest.Issuer) {
+			idx.AddPublisher(publisher)
+			iss.FailNext(100, 500)
+		}, false},
+		{"success", func(idx *pypitest.Index, _ *oidctest.Issuer) { idx.AddPublisher(publisher) }, true},
+	}
+	for _, r := range runs {
+		t.Run(r.name, func(t *testing.T) {
+			iss := oidctest.NewIssuer()
+			issSrv := httptest.NewServer(iss)
+			defer issSrv.Close()
+			iss.SetURL(issSrv.URL)
+			idx := pypitest.NewIndex(pypitest.Options{})
+			srv := httptest.NewServer(idx)
+			defer srv.Close()
+			defer idx.Close()
+			idx.TrustIssuer("github", iss.URL())
+			idx.AddProject("canary-demo")
+			r.setup(idx, iss)
+			summary := filepath.Join(t.TempDir(), "summary.md")
+			env := map[string]string{
+				"GITHUB_ACTIONS":                 "true",
+				"GITHUB_STEP_SUMMARY":            summary,
+				"ACTIONS_ID_TOKEN_REQUEST_URL":   iss.TokenURL(),
+				"ACTIONS_ID_TOKEN_REQUEST_TOKEN": iss.RequestToken(),
+				"PYPI_PUBLISH_RETRY_WAIT":        "1ms",
+			}
+			var stdout, stderr bytes.Buffer
+			args := []string{"pypi-publish", "--verbose", "--repository-url", srv.URL + "/legacy/", "--pypi-rules", "always", "-d", dir}
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			err := run(ctx, args, func(k string) string { return env[k] }, &stdout, &stderr)
+			if (err == nil) != r.ok {
+				t.Fatalf("run: %v\n%s%s", err, stdout.String(), stderr.String())
+			}
+			sum, _ := os.ReadFile(summary)
+			out := stdout.String() + stderr.String() + string(sum)
+			if strings.Contains(out, iss.RequestToken()) {
+				t.Errorf("the request token leaked:\n%s", out)
+			}
+			if strings.Contains(out, "eyJ") {
+				t.Errorf("an ID token leaked:\n%s", out)
+			}
+			masked := 0
+			for _, line := range strings.Split(stdout.String(), "\n") {
+				if minted, ok := strings.CutPrefix(line, "::add-mask::"); ok {
+					masked++
+					if n := strings.Count(out, minted); n != 1 {
+						t.Errorf("the minted token appears %d times, want once (the mask line)", n)
+					}
+				}
+			}
+			if r.ok && masked != 1 {
+				t.Errorf("%d mask lines, want 1", masked)
+			}
+		})
+	}
+}
