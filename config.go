@@ -45,6 +45,8 @@ type config struct {
 	GitHub bool
 	// StepSummary is the path of $GITHUB_STEP_SUMMARY, or "".
 	StepSummary string
+	// Outputs is the path of $GITHUB_OUTPUT, or "": the action's outputs.
+	Outputs string
 }
 
 // usageError means the command line or the inputs are wrong: exit code 2.
@@ -186,6 +188,7 @@ func newConfig(c *cli.Context, getenv func(string) string) (*config, []string, e
 		Paths:       c.Args().Slice(),
 		GitHub:      getenv("GITHUB_ACTIONS") == "true",
 		StepSummary: getenv("GITHUB_STEP_SUMMARY"),
+		Outputs:     getenv("GITHUB_OUTPUT"),
 	}
 	if cfg.PackagesDir == "" {
 		cfg.PackagesDir = "/"

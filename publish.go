@@ -53,6 +53,7 @@ func publish(ctx context.Context, cfg *config, u *ui, getenv func(string) string
 	if !ok {
 		u.errorf("Preflight failed", "", "%s; nothing was uploaded. Fix the problems above and run again.", countProblems(files))
 		writeStepSummary(cfg, files, nil)
+		writeOutputs(cfg, files, nil)
 		return errReported
 	}
 	if cfg.DryRun {

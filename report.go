@@ -1,8 +1,10 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"strings"
 
@@ -38,6 +40,7 @@ func reportResults(u *ui, cfg *config, files []*dist.File, results []fileResult)
 		u.printf("View at: %s", link)
 	}
 	writeStepSummary(cfg, files, results)
+	writeOutputs(cfg, files, results)
 	if failed+notTried > 0 {
 		if uploaded+skipped > 0 {
 			u.printf("Run the same command again to finish the release: the index accepts an identical file again, or use --skip-existing.")
@@ -102,7 +105,11 @@ func writeStepSummary(cfg *config, files []*dist.File, results []fileResult) {
 		} else if cfg.DryRun {
 			result = "dry run"
 		}
-		fmt.Fprintf(&b, "| `%s` | %s | `%s` | %s |\n", f.Filename, humanBytes(f.Size), f.Digests.SHA256, result)
+		name := "`" + f.Filename + "`"
+		if u := fileURL(cfg, f); u != "" && results != nil && i < len(results) && results[i].done && results[i].err == nil {
+			name = "[`" + f.Filename + "`](" + u + ")"
+		}
+		fmt.Fprintf(&b, "| %s | %s | `%s` | %s |\n", name, humanBytes(f.Size), f.Digests.SHA256, result)
 	}
 	for _, link := range projectLinks(cfg, files) {
 		fmt.Fprintf(&b, "\n%s\n", link)
@@ -122,6 +129,76 @@ func appendStepSummary(cfg *config, markdown string) {
 	}
 	defer fh.Close()
 	fh.WriteString(markdown + "\n")
+}
+
+// fileURL is where PyPI serves the file once uploaded: its path comes
+// from the BLAKE2b-256 digest. "" for other indexes.
+func fileURL(cfg *config, f *dist.File) string {
+	host := ""
+	switch cfg.RepositoryURL.Host {
+	case "upload.pypi.org":
+		host = "files.pythonhosted.org"
+	case "test.pypi.org":
+		host = "test-files.pythonhosted.org"
+	default:
+		return ""
+	}
+	b2 := f.Digests.Blake2b256
+	if len(b2) < 5 {
+		return ""
+	}
+	return fmt.Sprintf("https://%s/packages/%s/%s/%s/%s", host, b2[:2], b2[2:4], b2[4:], url.PathEscape(f.Filename))
+}
+
+// outputFile is one entry of the files-json output.
+type outputFile struct {
+	Filename string `json:"filename"`
+	SHA256   string `json:"sha256"`
+	Size     int64  `json:"size"`
+	Result   string `json:"result"` // uploaded, skipped, failed, not-attempted
+	URL      string `json:"url,omitempty"`
+}
+
+// writeOutputs gives a GitHub Actions step its outputs (the original has
+// none, its #97): counts, every file with its digest and result, and the
+// release pages. results is nil when preflight stopped the run.
+func writeOutputs(cfg *config, files []*dist.File, results []fileResult) {
+	if cfg.Outputs == "" {
+		return
+	}
+	var list []outputFile
+	counts := map[string]int{}
+	for i, f := range files {
+		o := outputFile{Filename: f.Filename, SHA256: f.Digests.SHA256, Size: f.Size, Result: "not-attempted"}
+		var r fileResult
+		if results != nil {
+			r = results[i]
+		}
+		switch {
+		case !r.done:
+		case r.err != nil:
+			o.Result = "failed"
+		case r.result.Outcome == upload.Skipped:
+			o.Result = "skipped"
+		default:
+			o.Result = "uploaded"
+			o.URL = fileURL(cfg, f)
+		}
+		counts[o.Result]++
+		list = append(list, o)
+	}
+	js, _ := json.Marshal(list)
+	var b strings.Builder
+	fmt.Fprintf(&b, "uploaded=%d\nskipped=%d\nfailed=%d\nfiles-json=%s\n", counts["uploaded"], counts["skipped"], counts["failed"]+counts["not-attempted"], js)
+	// A multi-line value needs a delimiter that cannot occur in it.
+	links := strings.Join(projectLinks(cfg, files), "\n")
+	fmt.Fprintf(&b, "release-urls<<PYPI_PUBLISH_EOF\n%s\nPYPI_PUBLISH_EOF\n", links)
+	fh, err := os.OpenFile(cfg.Outputs, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return
+	}
+	defer fh.Close()
+	fh.WriteString(b.String())
 }
 
 func mdEscape(s string) string {
