@@ -78,6 +78,12 @@ func checkAgainstMetadata(f *File, opts PreflightOptions) {
 		}
 		return
 	}
+	if opts.PyPI && !opts.VerifyMetadata && version.Local() != "" {
+		// Otherwise CheckMetadata says it; PyPI refuses these whatever
+		// the user asked us to check.
+		f.addProblem("Version", "PyPI refuses local versions (the '+local' part): build from a tag, or configure your version plugin not to add one",
+			"The use of local versions in '%s' is not allowed. See https://packaging.python.org/en/latest/specifications/version-specifiers/#local-version-identifiers for more information.", m.Version)
+	}
 	want := FilenameName(m.Name)
 	switch f.Kind {
 	case Wheel:
