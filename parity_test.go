@@ -109,6 +109,18 @@ func compareForms(theirs, ours map[string][]string) []string {
 		if _, ok := parityDifferences[k]; ok {
 			continue
 		}
+		switch {
+		case k == "provides_extras" && slices.Equal(t, nonEmpty(ours["provides_extra"])):
+			// twine 4 (pkginfo) misnames provides_extra, which PyPI then
+			// ignores as unknown; twine >= 6 and we send provides_extra.
+			continue
+		case k == "provides_extra" && slices.Equal(o, nonEmpty(theirs["provides_extras"])):
+			continue
+		case k == "pyversion" && len(t) == 0 && slices.Equal(o, []string{"source"}):
+			// twine 4 sends an empty pyversion for sdists; twine >= 6.1
+			// and we send "source", which PyPI asks for.
+			continue
+		}
 		diffs = append(diffs, fmt.Sprintf("field %s: twine %q, pypi-publish %q", k, t, o))
 	}
 	return diffs
