@@ -50,6 +50,8 @@ func authenticate(ctx context.Context, cfg *config, u *ui, getenv func(string) s
 	}
 	if cfg.Attestations {
 		switch {
+		case !trusted && !cfg.AttestationsSet && !cfg.GitHub:
+			// The default, outside the action: nothing was asked for.
 		case !trusted:
 			u.warnf("attestations input ignored", "The workflow was run with the 'attestations: true' input, but an explicit password was also set, disabling Trusted Publishing. As a result, the attestations input is ignored.")
 		default:

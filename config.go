@@ -27,9 +27,13 @@ type config struct {
 	Verbose        bool
 	PrintHash      bool
 	Attestations   bool
-	DryRun         bool
-	Parallel       int
-	Retries        int
+	// AttestationsSet is true when the user asked for attestations
+	// (rather than getting the default), which decides whether ignoring
+	// them deserves a warning.
+	AttestationsSet bool
+	DryRun          bool
+	Parallel        int
+	Retries         int
 	// RetryWait, when set, replaces the backoff between retries (tests
 	// use milliseconds); from PYPI_PUBLISH_RETRY_WAIT.
 	RetryWait time.Duration
@@ -209,6 +213,9 @@ func newConfig(c *cli.Context, getenv func(string) string) (*config, []string, e
 		if *b.dst, err = l.boolean(b.flag, b.def); err != nil {
 			return nil, nil, err
 		}
+	}
+	if _, _, ok := l.value("attestations"); ok {
+		cfg.AttestationsSet = true
 	}
 	if cfg.Parallel, err = l.integer("parallel", 4, 1, 64); err != nil {
 		return nil, nil, err
