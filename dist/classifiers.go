@@ -1,0 +1,95 @@
+package dist
+
+import (
+	_ "embed"
+	"strings"
+	"sync"
+)
+
+//go:generate sh gen_classifiers.sh
+
+// classifiersTxt is trove-classifiers as Debian ships it (see
+// gen_classifiers.sh). That release is older than PyPI's, so a classifier
+// missing from it may just be newer: checkClassifier only calls that an
+// error when it cannot be a recent addition.
+//
+//go:embed classifiers.txt
+var classifiersTxt string
+
+type classifierList struct {
+	version    string
+	known      map[string]bool
+	deprecated map[string][]string // classifier -> replacements
+	topLevel   map[string]bool     // "Programming Language", ...
+	folded     map[string]string   // foldClassifier(c) -> c
+}
+
+var classifiers = sync.OnceValue(func() *classifierList {
+	l := &classifierList{known: map[string]bool{}, deprecated: map[string][]string{},
+		topLevel: map[string]bool{}, folded: map[string]string{}}
+	for _, line := range strings.Split(classifiersTxt, "\n") {
+		switch {
+		case line == "":
+		case strings.HasPrefix(line, "#"):
+			if i := strings.Index(line, "trove-classifiers "); i >= 0 {
+				l.version = strings.Fields(line[i+len("trove-classifiers "):])[0]
+				l.version = strings.TrimSuffix(l.version, ";")
+			}
+		case strings.HasPrefix(line, "deprecated\t"):
+			parts := strings.Split(line, "\t")
+			l.deprecated[parts[1]] = parts[2:]
+		default:
+			l.known[line] = true
+			l.topLevel[topClassifier(line)] = true
+			l.folded[foldClassifier(line)] = line
+		}
+	}
+	return l
+})
+
+func topClassifier(c string) string {
+	top, _, _ := strings.Cut(c, "::")
+	return strings.TrimSpace(top)
+}
+
+// foldClassifier ignores case and spacing, to tell a typo of a known
+// classifier from a classifier newer than our list.
+func foldClassifier(c string) string {
+	parts := strings.Split(c, "::")
+	for i, p := range parts {
+		parts[i] = strings.Join(strings.Fields(strings.ToLower(p)), " ")
+	}
+	return strings.Join(parts, "::")
+}
+
+// checkClassifier applies PyPI's rule that every classifier is one of
+// trove-classifiers' and not a deprecated one.
+func checkClassifier(c string) *Problem {
+	l := classifiers()
+	p := &Problem{Field: "Classifier", Message: "'" + c + "' is not a valid classifier."}
+	switch {
+	case strings.HasPrefix(c, "Private ::"):
+		p.Message = pyRepr(c) + " is not a valid classifier."
+		p.Hint = "PyPI refuses every \"Private ::\" classifier; projects add one on purpose so that they are never uploaded by mistake. Remove it if this project is meant to be public"
+	case l.known[c]:
+		return nil
+	case l.deprecated[c] != nil:
+		instead := l.deprecated[c]
+		p.Message = "The classifier " + pyRepr(c) + " has been deprecated."
+		if len(instead) > 0 {
+			p.Message = "The classifier " + pyRepr(c) + " has been deprecated, use one of " + pyList(instead) + " instead."
+		}
+		p.Hint = "replace it in your project's classifiers"
+	case l.folded[foldClassifier(c)] != "":
+		p.Message = pyRepr(c) + " is not a valid classifier."
+		p.Hint = "classifiers must match exactly: did you mean " + pyRepr(l.folded[foldClassifier(c)]) + "?"
+	case !l.topLevel[topClassifier(c)]:
+		p.Message = pyRepr(c) + " is not a valid classifier."
+		p.Hint = "see https://pypi.org/classifiers/ for the list PyPI accepts"
+	default:
+		p.Warning = true
+		p.Message = pyRepr(c) + " is not in trove-classifiers " + l.version + "; unless it was added since, PyPI will answer: " + pyRepr(c) + " is not a valid classifier."
+		p.Hint = "check it against https://pypi.org/classifiers/"
+	}
+	return p
+}
