@@ -15,6 +15,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/pypi-publish/pypi-publish/dist"
 	"github.com/pypi-publish/pypi-publish/internal/oidctest"
 	"github.com/pypi-publish/pypi-publish/internal/pypitest"
 )
@@ -454,5 +455,19 @@ func TestNoSecretsTrustedPublishing(t *testing.T) {
 				t.Errorf("%d mask lines, want 1", masked)
 			}
 		})
+	}
+}
+
+// TestREADMEListsRSTChecks keeps README's promise about which
+// reStructuredText problems are detected in step with the code.
+func TestREADMEListsRSTChecks(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, item := range append(append([]string{}, dist.RSTChecks...), dist.RSTNotChecked...) {
+		if !strings.Contains(string(readme), "- "+item+"\n") {
+			t.Errorf("README.md does not list %q", item)
+		}
 	}
 }
