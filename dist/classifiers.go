@@ -4,6 +4,8 @@ import (
 	_ "embed"
 	"strings"
 	"sync"
+
+	"github.com/pypi-publish/pypi-publish/internal/pyrepr"
 )
 
 //go:generate sh gen_classifiers.sh
@@ -69,26 +71,26 @@ func checkClassifier(c string) *Problem {
 	p := &Problem{Field: "Classifier", Message: "'" + c + "' is not a valid classifier."}
 	switch {
 	case strings.HasPrefix(c, "Private ::"):
-		p.Message = pyRepr(c) + " is not a valid classifier."
+		p.Message = pyrepr.Str(c) + " is not a valid classifier."
 		p.Hint = "PyPI refuses every \"Private ::\" classifier; projects add one on purpose so that they are never uploaded by mistake. Remove it if this project is meant to be public"
 	case l.known[c]:
 		return nil
 	case l.deprecated[c] != nil:
 		instead := l.deprecated[c]
-		p.Message = "The classifier " + pyRepr(c) + " has been deprecated."
+		p.Message = "The classifier " + pyrepr.Str(c) + " has been deprecated."
 		if len(instead) > 0 {
-			p.Message = "The classifier " + pyRepr(c) + " has been deprecated, use one of " + pyList(instead) + " instead."
+			p.Message = "The classifier " + pyrepr.Str(c) + " has been deprecated, use one of " + pyrepr.List(instead) + " instead."
 		}
 		p.Hint = "replace it in your project's classifiers"
 	case l.folded[foldClassifier(c)] != "":
-		p.Message = pyRepr(c) + " is not a valid classifier."
-		p.Hint = "classifiers must match exactly: did you mean " + pyRepr(l.folded[foldClassifier(c)]) + "?"
+		p.Message = pyrepr.Str(c) + " is not a valid classifier."
+		p.Hint = "classifiers must match exactly: did you mean " + pyrepr.Str(l.folded[foldClassifier(c)]) + "?"
 	case !l.topLevel[topClassifier(c)]:
-		p.Message = pyRepr(c) + " is not a valid classifier."
+		p.Message = pyrepr.Str(c) + " is not a valid classifier."
 		p.Hint = "see https://pypi.org/classifiers/ for the list PyPI accepts"
 	default:
 		p.Warning = true
-		p.Message = pyRepr(c) + " is not in trove-classifiers " + l.version + "; unless it was added since, PyPI will answer: " + pyRepr(c) + " is not a valid classifier."
+		p.Message = pyrepr.Str(c) + " is not in trove-classifiers " + l.version + "; unless it was added since, PyPI will answer: " + pyrepr.Str(c) + " is not a valid classifier."
 		p.Hint = "check it against https://pypi.org/classifiers/"
 	}
 	return p

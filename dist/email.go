@@ -3,6 +3,8 @@ package dist
 import (
 	"strings"
 	"unicode"
+
+	"github.com/pypi-publish/pypi-publish/internal/pyrepr"
 )
 
 // The address and URL checks below mirror what PyPI runs on Author-email,
@@ -45,7 +47,7 @@ func emailProblem(value string) (addr, why string) {
 	}
 	for _, r := range local {
 		if r < 0x80 && !isAtext(byte(r)) && r != '.' {
-			return addr, "The email address contains invalid characters before the @-sign: " + pyRepr(string(r)) + "."
+			return addr, "The email address contains invalid characters before the @-sign: " + pyrepr.Str(string(r)) + "."
 		}
 	}
 	if !strings.Contains(domain, ".") {
@@ -61,7 +63,7 @@ func emailProblem(value string) (addr, why string) {
 		}
 		for _, r := range l {
 			if r < 0x80 && !isASCIIAlnum(byte(r)) && r != '-' {
-				return addr, "The part after the @-sign contains invalid characters: " + pyRepr(string(r)) + "."
+				return addr, "The part after the @-sign contains invalid characters: " + pyrepr.Str(string(r)) + "."
 			}
 		}
 	}

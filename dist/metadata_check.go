@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/pypi-publish/pypi-publish/internal/pyrepr"
+
 	"github.com/pypi-publish/pypi-publish/internal/pep440"
 )
 
@@ -71,7 +73,7 @@ func (c *checker) collect() {
 		spec, ok := LookupField(f.Name)
 		if !ok {
 			c.problems = append(c.problems, Problem{Field: f.Name, Warning: true,
-				Message: fmt.Sprintf("unknown field %s: PyPI ignores it", pyRepr(f.Name)),
+				Message: fmt.Sprintf("unknown field %s: PyPI ignores it", pyrepr.Str(f.Name)),
 				Hint:    "twine check and twine upload refuse unknown fields; remove it or fix its spelling"})
 			continue
 		}
@@ -84,7 +86,7 @@ func (c *checker) collect() {
 	for _, spec := range Fields {
 		if !spec.Multiple && count[spec.Name] > 1 {
 			c.add(spec.Name, fmt.Sprintf("%s may appear only once; the metadata has it %d times", spec.Name, count[spec.Name]),
-				"%s has invalid data", pyRepr(spec.FormKey))
+				"%s has invalid data", pyrepr.Str(spec.FormKey))
 		}
 	}
 }
@@ -106,10 +108,10 @@ func (c *checker) checkVersions() {
 		c.add("Metadata-Version", "the build backend must write Metadata-Version first; "+upgradeBackend, "None is not a valid metadata version")
 	case mv == "2.0":
 		c.add("Metadata-Version", "2.0 was never a standard version (PEP 426 was withdrawn) and PyPI no longer accepts it; "+upgradeBackend,
-			"%s is not a valid metadata version", pyRepr(mv))
+			"%s is not a valid metadata version", pyrepr.Str(mv))
 	case c.mvRank < 0:
 		c.add("Metadata-Version", "PyPI accepts "+strings.Join(metadataVersions, ", ")+"; "+upgradeBackend,
-			"%s is not a valid metadata version", pyRepr(mv))
+			"%s is not a valid metadata version", pyrepr.Str(mv))
 	}
 }
 
@@ -179,10 +181,10 @@ func (c *checker) checkName(vs []string) {
 		if r := []rune(v); len(r) > 60 {
 			shown = string(r[:30]) + "..." + string(r[len(r)-30:])
 		}
-		c.add("Name", hint, "%s is an invalid value for Name. Error: Start and end with a letter or numeral containing only ASCII numeric and '.', '_' and '-'.", pyRepr(shown))
+		c.add("Name", hint, "%s is an invalid value for Name. Error: Start and end with a letter or numeral containing only ASCII numeric and '.', '_' and '-'.", pyrepr.Str(shown))
 		return
 	}
-	c.add("Name", hint, "%s is invalid for 'name'", pyRepr(v))
+	c.add("Name", hint, "%s is invalid for 'name'", pyrepr.Str(v))
 }
 
 func (c *checker) checkVersion(vs []string) {
@@ -190,12 +192,12 @@ func (c *checker) checkVersion(vs []string) {
 	parsed, err := pep440.Parse(v)
 	if err != nil {
 		c.add("Version", "versions follow PEP 440 (e.g. 1.2.3, 1.2.3rc1, 1.2.3.post1, 1.2.3.dev4); see https://packaging.python.org/en/latest/specifications/version-specifiers/",
-			"%s is invalid for 'version'", pyRepr(v))
+			"%s is invalid for 'version'", pyrepr.Str(v))
 		return
 	}
 	if c.opts.PyPI && parsed.Local() != "" {
 		c.add("Version", "PyPI refuses local versions (the '+"+parsed.Local()+"' part); build from a tag, or configure your version plugin (setuptools-scm: local_scheme = \"no-local-version\")",
-			"The use of local versions in %s is not allowed. See https://packaging.python.org/en/latest/specifications/version-specifiers/#local-version-identifiers for more information.", pyRepr(v))
+			"The use of local versions in %s is not allowed. See https://packaging.python.org/en/latest/specifications/version-specifiers/#local-version-identifiers for more information.", pyrepr.Str(v))
 	}
 }
 
@@ -218,7 +220,7 @@ func (c *checker) checkContentType(vs []string) {
 	hint := "use text/markdown, text/x-rst or text/plain (pyproject.toml: readme = {file = \"README.md\", content-type = \"text/markdown\"})"
 	if (ct != "text/plain" && ct != "text/x-rst" && ct != "text/markdown") || !strings.Contains(strings.ToLower(v), ct) {
 		c.add("Description-Content-Type", hint,
-			"'description-content-type' must be one of ['text/plain', 'text/x-rst', 'text/markdown'], not %s", pyRepr(v))
+			"'description-content-type' must be one of ['text/plain', 'text/x-rst', 'text/markdown'], not %s", pyrepr.Str(v))
 		return
 	}
 	if cs, ok := params["charset"]; ok && cs != "UTF-8" {
@@ -228,12 +230,12 @@ func (c *checker) checkContentType(vs []string) {
 				Hint:    "write charset=UTF-8 in upper case"})
 		} else {
 			c.add("Description-Content-Type", "the description must be UTF-8; drop the charset parameter",
-				"'description-content-type' can only specify the UTF-8 charset, not %s", pyList(splitRunes(cs)))
+				"'description-content-type' can only specify the UTF-8 charset, not %s", pyrepr.List(splitRunes(cs)))
 		}
 	}
 	if variant, ok := params["variant"]; ok && ct == "text/markdown" && variant != "GFM" && variant != "CommonMark" {
 		c.add("Description-Content-Type", "use variant=GFM or variant=CommonMark, or leave the variant out",
-			"valid Markdown variants for 'description-content-type' are ['GFM', 'CommonMark'], not %s", pyRepr(variant))
+			"valid Markdown variants for 'description-content-type' are ['GFM', 'CommonMark'], not %s", pyrepr.Str(variant))
 	}
 }
 
@@ -261,7 +263,7 @@ func parseContentType(v string) (string, map[string]string) {
 func (c *checker) checkURLs(field string, vs []string) {
 	for _, v := range vs {
 		if !validURL(v) {
-			c.warehouse(field, urlHint(v), "%s is not a valid url.", pyRepr(v))
+			c.warehouse(field, urlHint(v), "%s is not a valid url.", pyrepr.Str(v))
 		}
 	}
 }
@@ -270,7 +272,7 @@ func (c *checker) checkEmails(field string, vs []string) {
 	for _, v := range vs {
 		if addr, why := emailProblem(v); why != "" {
 			c.warehouse(field, "write addresses as name@example.org or \"Name <name@example.org>\"; in pyproject.toml, authors = [{name = \"…\", email = \"…\"}]",
-				"%s is not a valid email address: %s", pyRepr(addr), why)
+				"%s is not a valid email address: %s", pyrepr.Str(addr), why)
 		}
 	}
 }
@@ -289,13 +291,13 @@ func (c *checker) checkProjectURLs(vs []string) {
 		case label == "":
 			c.warehouse("Project-URL", "write Project-URL as \"Label, https://…\" ([project.urls] in pyproject.toml)", "Must have a label")
 		case utf8.RuneCountInString(label) > 32:
-			c.warehouse("Project-URL", "shorten the label in [project.urls]", "%s must be 32 characters or less.", pyRepr(label))
+			c.warehouse("Project-URL", "shorten the label in [project.urls]", "%s must be 32 characters or less.", pyrepr.Str(label))
 		}
 		switch {
 		case url == "":
 			c.warehouse("Project-URL", "write Project-URL as \"Label, https://…\" ([project.urls] in pyproject.toml)", "Must have a URL")
 		case !validURL(url):
-			c.warehouse("Project-URL", urlHint(url), "%s is not a valid url", pyRepr(url))
+			c.warehouse("Project-URL", urlHint(url), "%s is not a valid url", pyrepr.Str(url))
 		}
 	}
 	if dup {
@@ -324,7 +326,7 @@ func (c *checker) checkRequiresDist(vs []string) {
 		r, err := ParseRequirement(v)
 		if err != nil {
 			c.add("Requires-Dist", "dependencies follow PEP 508, e.g. \"requests[socks]>=2.8; python_version < '3.12'\": "+err.Error(),
-				"%s is invalid for 'requires-dist'", pyRepr(v))
+				"%s is invalid for 'requires-dist'", pyrepr.Str(v))
 			continue
 		}
 		if r.URL != "" && c.opts.PyPI {
@@ -338,11 +340,11 @@ func (c *checker) checkOtherDist(field string, vs []string) {
 	for _, v := range vs {
 		r, err := ParseRequirement(v)
 		if err != nil {
-			c.warehouse(field, "the value must be a PEP 508 requirement", "%s is invalid: %s", pyRepr(v), err.Error())
+			c.warehouse(field, "the value must be a PEP 508 requirement", "%s is invalid: %s", pyrepr.Str(v), err.Error())
 			continue
 		}
 		if r.URL != "" && c.opts.PyPI {
-			c.add(field, "PyPI refuses URLs here", "Can't have direct dependency: %s", pyRepr(v))
+			c.add(field, "PyPI refuses URLs here", "Can't have direct dependency: %s", pyrepr.Str(v))
 		}
 	}
 }
@@ -350,7 +352,7 @@ func (c *checker) checkOtherDist(field string, vs []string) {
 func (c *checker) checkRequiresPython(vs []string) {
 	if err := pep440.ParseSpecifierSet(vs[0]); err != nil {
 		c.add("Requires-Python", "write version specifiers such as \">=3.9\" or \">=3.9,!=3.10.*\" (requires-python in pyproject.toml)",
-			"%s is invalid for 'requires-python'", pyRepr(vs[0]))
+			"%s is invalid for 'requires-python'", pyrepr.Str(vs[0]))
 	}
 }
 
@@ -358,7 +360,7 @@ func (c *checker) checkProvidesExtra(vs []string) {
 	for _, v := range vs {
 		if !nameRE.MatchString(v) {
 			c.add("Provides-Extra", "extra names follow the same rule as project names: letters, digits, '.', '_' and '-'",
-				"%s is invalid for 'provides-extra'", pyRepr(v))
+				"%s is invalid for 'provides-extra'", pyrepr.Str(v))
 		}
 	}
 }
@@ -369,10 +371,10 @@ func (c *checker) checkDynamic(vs []string) {
 		switch _, known := LookupField(f); {
 		case f == "name" || f == "version" || f == "metadata-version":
 			c.add("Dynamic", "name and version must be static in an sdist's metadata (PEP 643); fix the build backend's configuration",
-				"%s is not allowed as a dynamic field", pyRepr(f))
+				"%s is not allowed as a dynamic field", pyrepr.Str(f))
 		case !known:
 			c.add("Dynamic", "Dynamic lists core metadata field names, such as Requires-Dist",
-				"%s is not a valid dynamic field", pyRepr(f))
+				"%s is not a valid dynamic field", pyrepr.Str(f))
 		}
 	}
 }
@@ -382,12 +384,12 @@ func (c *checker) checkLicenseExpression(vs []string) {
 	_, reason, deprecated := checkLicenseExpression(v)
 	if reason != "" {
 		c.add("License-Expression", reason+"; use SPDX identifiers (https://spdx.org/licenses/) joined with AND, OR, WITH and parentheses, or LicenseRef-<name> for others",
-			"%s is invalid for 'license-expression'", pyRepr(v))
+			"%s is invalid for 'license-expression'", pyrepr.Str(v))
 		return
 	}
 	for _, id := range deprecated {
 		c.problems = append(c.problems, Problem{Field: "License-Expression", Warning: true,
-			Message: fmt.Sprintf("%s is a deprecated SPDX identifier", pyRepr(id)),
+			Message: fmt.Sprintf("%s is a deprecated SPDX identifier", pyrepr.Str(id)),
 			Hint:    "see https://spdx.org/licenses/ for its replacement (e.g. GPL-3.0-only or GPL-3.0-or-later)"})
 	}
 }
@@ -422,7 +424,7 @@ func (c *checker) checkLicenseFiles(vs []string) {
 		default:
 			continue
 		}
-		c.add("License-File", hint, "%s is invalid for 'license-file', %s", pyRepr(v), why)
+		c.add("License-File", hint, "%s is invalid for 'license-file', %s", pyrepr.Str(v), why)
 	}
 }
 
@@ -461,16 +463,16 @@ func (c *checker) checkImportNames(field string, vs []string) {
 		name, opt, semi := strings.Cut(v, ";")
 		name = strings.TrimRight(name, " \t")
 		if semi && strings.TrimSpace(opt) != "private" {
-			c.add(field, hint, "%s is invalid for %s; the only valid option is 'private'", pyRepr(v), pyRepr(key))
+			c.add(field, hint, "%s is invalid for %s; the only valid option is 'private'", pyrepr.Str(v), pyrepr.Str(key))
 			continue
 		}
 		for _, id := range strings.Split(name, ".") {
 			if !isPyIdentifier(id) {
-				c.add(field, hint, "%s is invalid for %s; %s is not a valid identifier", pyRepr(name), pyRepr(key), pyRepr(id))
+				c.add(field, hint, "%s is invalid for %s; %s is not a valid identifier", pyrepr.Str(name), pyrepr.Str(key), pyrepr.Str(id))
 				break
 			}
 			if pyKeywords[id] {
-				c.add(field, hint, "%s is invalid for %s; %s is a keyword", pyRepr(name), pyRepr(key), pyRepr(id))
+				c.add(field, hint, "%s is invalid for %s; %s is a keyword", pyrepr.Str(name), pyrepr.Str(key), pyrepr.Str(id))
 				break
 			}
 		}
@@ -499,7 +501,7 @@ func (c *checker) checkDescription() {
 		Message: "The description failed to render in the default format of reStructuredText.",
 		Hint:    "PyPI renders it with docutils and refuses the upload at the first warning; fix the problems below"}
 	if ct != "" {
-		head.Message = fmt.Sprintf("The description failed to render for %s.", pyRepr(c.first("Description-Content-Type")))
+		head.Message = fmt.Sprintf("The description failed to render for %s.", pyrepr.Str(c.first("Description-Content-Type")))
 	} else if looksLikeMarkdown(desc) {
 		head.Hint = "the description looks like Markdown: declare it (pyproject.toml: readme = \"README.md\", or Description-Content-Type: text/markdown)"
 	}

@@ -1,6 +1,7 @@
 package dist
 
 import (
+	"github.com/pypi-publish/pypi-publish/internal/pyrepr"
 	"strings"
 	"testing"
 )
@@ -200,8 +201,8 @@ func TestPyRepr(t *testing.T) {
 		"\x00é\u200b": `'\x00é\u200b'`,
 	}
 	for in, want := range tests {
-		if got := pyRepr(in); got != want {
-			t.Errorf("pyRepr(%q) = %s, want %s", in, got, want)
+		if got := pyrepr.Str(in); got != want {
+			t.Errorf("pyrepr.Str(%q) = %s, want %s", in, got, want)
 		}
 	}
 }

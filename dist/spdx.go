@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+
+	"github.com/pypi-publish/pypi-publish/internal/pyrepr"
 )
 
 //go:generate sh gen_spdx.sh
@@ -52,7 +54,7 @@ var licenseRefRE = regexp.MustCompile(`^[A-Za-z0-9.-]*$`)
 // quirks (no "((") are kept. It returns the canonical expression, a reason
 // when the expression is refused, and the deprecated identifiers used.
 func checkLicenseExpression(expr string) (canonical string, reason string, deprecated []string) {
-	invalid := fmt.Sprintf("Invalid license expression: %s", pyRepr(expr))
+	invalid := fmt.Sprintf("Invalid license expression: %s", pyrepr.Str(expr))
 	if expr == "" {
 		return "", invalid, nil
 	}
@@ -78,7 +80,7 @@ func checkLicenseExpression(expr string) (canonical string, reason string, depre
 		if len(out) > 0 && out[len(out)-1] == "WITH" {
 			id, ok := l.exceptions[t]
 			if !ok {
-				return "", fmt.Sprintf("Unknown license exception: %s", pyRepr(t)), nil
+				return "", fmt.Sprintf("Unknown license exception: %s", pyrepr.Str(t)), nil
 			}
 			out = append(out, id)
 			continue
@@ -90,14 +92,14 @@ func checkLicenseExpression(expr string) (canonical string, reason string, depre
 		}
 		if strings.HasPrefix(base, "licenseref-") {
 			if !licenseRefRE.MatchString(base) {
-				return "", fmt.Sprintf("Invalid licenseref: %s", pyRepr(base)), nil
+				return "", fmt.Sprintf("Invalid licenseref: %s", pyrepr.Str(base)), nil
 			}
 			out = append(out, refs[base]+suffix)
 			continue
 		}
 		id, ok := l.licenses[base]
 		if !ok {
-			return "", fmt.Sprintf("Unknown license: %s", pyRepr(base)), nil
+			return "", fmt.Sprintf("Unknown license: %s", pyrepr.Str(base)), nil
 		}
 		if l.deprecated[base] {
 			deprecated = append(deprecated, id)

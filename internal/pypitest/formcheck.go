@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/pypi-publish/pypi-publish/internal/pyrepr"
 )
 
 const coreMetadataURL = "See https://packaging.python.org/specifications/core-metadata for more information."
@@ -93,7 +95,7 @@ func checkForm(f *form) string {
 		if r := []rune(name); len(r) > 60 {
 			shown = string(r[:30]) + "..." + string(r[len(r)-30:])
 		}
-		return pyRepr(shown) + " is an invalid value for Name. Error: " + errs["name"] + " " + coreMetadataURL
+		return pyrepr.Str(shown) + " is an invalid value for Name. Error: " + errs["name"] + " " + coreMetadataURL
 	}
 	return "Invalid value for " + field + ". Error: " + errs[field]
 }

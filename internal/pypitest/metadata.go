@@ -4,6 +4,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/pypi-publish/pypi-publish/internal/pyrepr"
+
 	"github.com/pypi-publish/pypi-publish/internal/pep440"
 )
 
@@ -96,7 +98,7 @@ func checkMetadata(f *form) (meta, string) {
 		switch metaFields[k].kind {
 		case single, keywords:
 			if len(v) > 1 {
-				errs = append(errs, metaError{field: k, msg: pyRepr(k) + " has invalid data"})
+				errs = append(errs, metaError{field: k, msg: pyrepr.Str(k) + " has invalid data"})
 			}
 		case urls:
 			labels := map[string]bool{}
@@ -104,7 +106,7 @@ func checkMetadata(f *form) (meta, string) {
 				label, _, _ := strings.Cut(pair, ",")
 				label = strings.TrimSpace(label)
 				if labels[label] {
-					errs = append(errs, metaError{field: k, msg: pyRepr(k) + " has invalid data"})
+					errs = append(errs, metaError{field: k, msg: pyrepr.Str(k) + " has invalid data"})
 					break
 				}
 				labels[label] = true
@@ -147,7 +149,7 @@ func packagingChecks(vals map[string][]string, m *meta) []metaError {
 	if age < 0 {
 		shown := "None"
 		if mv != "" {
-			shown = pyRepr(mv)
+			shown = pyrepr.Str(mv)
 		}
 		add("metadata_version", shown+" is not a valid metadata version")
 	}

@@ -6,13 +6,15 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/pypi-publish/pypi-publish/internal/pyrepr"
+
 	"github.com/pypi-publish/pypi-publish/internal/pep440"
 )
 
 // checkValue validates one field's values the way packaging's converters
 // do; fields it does not model are accepted.
 func checkValue(k string, v []string, m *meta) string {
-	field := pyRepr(metaFields[k].email)
+	field := pyrepr.Str(metaFields[k].email)
 	first := ""
 	if len(v) > 0 {
 		first = v[0]
@@ -23,7 +25,7 @@ func checkValue(k string, v []string, m *meta) string {
 			return field + " is a required field"
 		}
 		if !projectNameRE.MatchString(first) {
-			return pyRepr(first) + " is invalid for " + field
+			return pyrepr.Str(first) + " is invalid for " + field
 		}
 	case "version":
 		if first == "" {
@@ -31,7 +33,7 @@ func checkValue(k string, v []string, m *meta) string {
 		}
 		ver, err := pep440.Parse(first)
 		if err != nil {
-			return pyRepr(first) + " is invalid for " + field
+			return pyrepr.Str(first) + " is invalid for " + field
 		}
 		m.version = ver
 	case "summary":
@@ -42,28 +44,28 @@ func checkValue(k string, v []string, m *meta) string {
 		return checkContentType(first, field)
 	case "requires_python":
 		if pep440.ParseSpecifierSet(first) != nil {
-			return pyRepr(first) + " is invalid for " + field
+			return pyrepr.Str(first) + " is invalid for " + field
 		}
 	case "dynamic":
 		for _, d := range v {
 			d = strings.ToLower(d)
 			switch {
 			case d == "name" || d == "version" || d == "metadata-version":
-				return pyRepr(d) + " is not allowed as a dynamic field"
+				return pyrepr.Str(d) + " is not allowed as a dynamic field"
 			case !isEmailField(d):
-				return pyRepr(d) + " is not a valid dynamic field"
+				return pyrepr.Str(d) + " is not a valid dynamic field"
 			}
 		}
 	case "provides_extra":
 		for _, e := range v {
 			if !projectNameRE.MatchString(e) {
-				return pyRepr(e) + " is invalid for " + field
+				return pyrepr.Str(e) + " is invalid for " + field
 			}
 		}
 	case "license_file":
 		for _, p := range v {
 			if msg := checkLicensePath(p); msg != "" {
-				return pyRepr(p) + " is invalid for " + field + ", " + msg
+				return pyrepr.Str(p) + " is invalid for " + field + ", " + msg
 			}
 		}
 	}
@@ -81,17 +83,17 @@ func checkContentType(value, field string) string {
 		ct = ""
 	}
 	if ct == "" || !strings.Contains(strings.ToLower(value), ct) {
-		return field + " must be one of ['text/plain', 'text/x-rst', 'text/markdown'], not " + pyRepr(value)
+		return field + " must be one of ['text/plain', 'text/x-rst', 'text/markdown'], not " + pyrepr.Str(value)
 	}
 	if cs, ok := params["charset"]; ok && cs != "UTF-8" {
 		chars := make([]string, 0, len(cs))
 		for _, r := range cs {
-			chars = append(chars, pyRepr(string(r)))
+			chars = append(chars, pyrepr.Str(string(r)))
 		}
 		return field + " can only specify the UTF-8 charset, not [" + strings.Join(chars, ", ") + "]"
 	}
 	if v, ok := params["variant"]; ok && ct == "text/markdown" && v != "GFM" && v != "CommonMark" {
-		return "valid Markdown variants for " + field + " are ['GFM', 'CommonMark'], not " + pyRepr(v)
+		return "valid Markdown variants for " + field + " are ['GFM', 'CommonMark'], not " + pyrepr.Str(v)
 	}
 	return ""
 }
@@ -125,7 +127,7 @@ func warehouseChecks(vals map[string][]string, m meta) []metaError {
 	var errs []metaError
 	if l := m.version.Local(); l != "" {
 		errs = append(errs, metaError{field: "version", raw: true, msg: "The use of local versions in " +
-			pyRepr(m.version.String()) + " is not allowed. See https://packaging.python.org/en/latest/specifications/version-specifiers/#local-version-identifiers for more information."})
+			pyrepr.Str(m.version.String()) + " is not allowed. See https://packaging.python.org/en/latest/specifications/version-specifiers/#local-version-identifiers for more information."})
 	}
 	if len([]rune(m.summary)) > 512 {
 		errs = append(errs, metaError{field: "summary", msg: "'summary' field must be 512 characters or less."})
@@ -140,11 +142,11 @@ func warehouseChecks(vals map[string][]string, m meta) []metaError {
 	}
 	sort.Strings(bad)
 	for _, c := range bad {
-		errs = append(errs, metaError{field: "classifier", msg: pyRepr(c) + " is not a valid classifier."})
+		errs = append(errs, metaError{field: "classifier", msg: pyrepr.Str(c) + " is not a valid classifier."})
 	}
 	for _, k := range []string{"home_page", "download_url"} {
 		if v := vals[k]; len(v) > 0 && !validURL(v[0]) {
-			errs = append(errs, metaError{field: metaFields[k].email, msg: pyRepr(v[0]) + " is not a valid url."})
+			errs = append(errs, metaError{field: metaFields[k].email, msg: pyrepr.Str(v[0]) + " is not a valid url."})
 		}
 	}
 	for _, pair := range vals["project_urls"] {
@@ -155,11 +157,11 @@ func warehouseChecks(vals map[string][]string, m meta) []metaError {
 		case label == "":
 			msg = "Must have a label"
 		case len([]rune(label)) > 32:
-			msg = pyRepr(label) + " must be 32 characters or less."
+			msg = pyrepr.Str(label) + " must be 32 characters or less."
 		case u == "":
 			msg = "Must have a URL"
 		case !validURL(u):
-			msg = pyRepr(u) + " is not a valid url"
+			msg = pyrepr.Str(u) + " is not a valid url"
 		}
 		if msg != "" {
 			errs = append(errs, metaError{field: "project-url", msg: msg})

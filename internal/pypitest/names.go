@@ -1,11 +1,11 @@
 package pypitest
 
 import (
-	"fmt"
 	"regexp"
 	"strings"
 	"unicode"
-	"unicode/utf8"
+
+	"github.com/pypi-publish/pypi-publish/internal/pyrepr"
 
 	"github.com/pypi-publish/pypi-publish/internal/pep440"
 )
@@ -26,40 +26,6 @@ func normalize(name string) string {
 func ultranormalize(name string) string {
 	return strings.NewReplacer("-", "", "_", "", ".", "", "l", "1", "i", "1", "o", "0").
 		Replace(strings.ToLower(name))
-}
-
-// pyRepr quotes s as Python's repr() does, since Warehouse's messages
-// embed values with !r.
-func pyRepr(s string) string {
-	quote := byte('\'')
-	if strings.ContainsRune(s, '\'') && !strings.ContainsRune(s, '"') {
-		quote = '"'
-	}
-	var b strings.Builder
-	b.WriteByte(quote)
-	for _, r := range s {
-		switch {
-		case r == rune(quote) || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r == ' ' || (unicode.IsPrint(r) && r != utf8.RuneError):
-			b.WriteRune(r)
-		case r < 0x100:
-			fmt.Fprintf(&b, `\x%02x`, r)
-		case r < 0x10000:
-			fmt.Fprintf(&b, `\u%04x`, r)
-		default:
-			fmt.Fprintf(&b, `\U%08x`, r)
-		}
-	}
-	b.WriteByte(quote)
-	return b.String()
 }
 
 // validPlatform is Warehouse's allow-list of wheel platform tags.
@@ -118,22 +84,22 @@ var buildTagRE = regexp.MustCompile(`^(\d+)(.*)$`)
 func parseWheelFilename(fn string) (wheelName, string) {
 	stem, ok := strings.CutSuffix(fn, ".whl")
 	if !ok {
-		return wheelName{}, "Invalid wheel filename (extension must be '.whl'): " + pyRepr(fn)
+		return wheelName{}, "Invalid wheel filename (extension must be '.whl'): " + pyrepr.Str(fn)
 	}
 	dashes := strings.Count(stem, "-")
 	if dashes != 4 && dashes != 5 {
-		return wheelName{}, "Invalid wheel filename (wrong number of parts): " + pyRepr(stem)
+		return wheelName{}, "Invalid wheel filename (wrong number of parts): " + pyrepr.Str(stem)
 	}
 	parts := strings.SplitN(stem, "-", dashes-1)
 	if strings.Contains(parts[0], "__") || !isWordDotUnderscore(parts[0]) {
-		return wheelName{}, "Invalid project name: " + pyRepr(stem)
+		return wheelName{}, "Invalid project name: " + pyrepr.Str(stem)
 	}
 	v, err := pep440.Parse(parts[1])
 	if err != nil {
-		return wheelName{}, "Invalid wheel filename (invalid version): " + pyRepr(stem)
+		return wheelName{}, "Invalid wheel filename (invalid version): " + pyrepr.Str(stem)
 	}
 	if dashes == 5 && !buildTagRE.MatchString(parts[2]) {
-		return wheelName{}, "Invalid build number: " + parts[2] + " in " + pyRepr(stem)
+		return wheelName{}, "Invalid build number: " + parts[2] + " in " + pyrepr.Str(stem)
 	}
 	w := wheelName{name: normalize(parts[0]), version: v}
 	tags := strings.Split(parts[len(parts)-1], "-")

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/pypi-publish/pypi-publish/internal/pyrepr"
 )
 
 // parseTokenPayload reads a mint-token body as Warehouse does, with the
@@ -16,7 +18,7 @@ import (
 func parseTokenPayload(body []byte) (string, string) {
 	if !json.Valid(body) {
 		return "", pydanticError("", "Invalid JSON: "+jsonProblem(body), "json_invalid",
-			pyRepr(string(body)), "str")
+			pyrepr.Str(string(body)), "str")
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
@@ -142,7 +144,7 @@ func reprJSON(v any) string {
 		}
 		return "False"
 	case string:
-		return pyRepr(v)
+		return pyrepr.Str(v)
 	case json.Number:
 		return pyNumber(v)
 	case []any:
@@ -154,7 +156,7 @@ func reprJSON(v any) string {
 	case orderedObject:
 		parts := make([]string, len(v))
 		for k, kv := range v {
-			parts[k] = pyRepr(kv.key) + ": " + reprJSON(kv.value)
+			parts[k] = pyrepr.Str(kv.key) + ": " + reprJSON(kv.value)
 		}
 		return "{" + strings.Join(parts, ", ") + "}"
 	}

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/pypi-publish/pypi-publish/internal/pyrepr"
 )
 
 // store runs Warehouse's checks from the project lookup on, and records
@@ -63,8 +65,8 @@ func (i *Index) store(f *form, id *identity, m meta, in *inspection) outcome {
 		if g.Filename == sp.filename && g.SHA256 == sp.sha256 && g.Blake2 == sp.blake2 {
 			return ok200 // the same file again: nothing to do
 		}
-		return badRequest("File already exists (" + pyRepr(sp.filename) + ", with blake2_256 hash " +
-			pyRepr(sp.blake2) + "). " + i.helpURL("file-name-reuse"))
+		return badRequest("File already exists (" + pyrepr.Str(sp.filename) + ", with blake2_256 hash " +
+			pyrepr.Str(sp.blake2) + "). " + i.helpURL("file-name-reuse"))
 	}
 	if i.deleted[sp.filename] {
 		return badRequest("This filename was previously used by a file that has since been deleted. " +
@@ -170,13 +172,13 @@ func (i *Index) createProject(name, user string, limited bool) (outcome, bool) {
 		return refusal(http.StatusTooManyRequests, "Too many new projects created"), false
 	}
 	if stdlibModules[normalize(name)] {
-		return badRequest("The name " + pyRepr(name) + " isn't allowed (conflict with Python Standard Library module name). " +
+		return badRequest("The name " + pyrepr.Str(name) + " isn't allowed (conflict with Python Standard Library module name). " +
 			i.helpURL("project-name")), false
 	}
 	u := ultranormalize(name)
 	for _, p := range i.projects {
 		if ultranormalize(p.normalized) == u {
-			return badRequest("The name " + pyRepr(name) + " is too similar to an existing project. " +
+			return badRequest("The name " + pyrepr.Str(name) + " is too similar to an existing project. " +
 				i.helpURL("project-name")), false
 		}
 	}
@@ -197,16 +199,16 @@ func (i *Index) permitted(id *identity, proj *project, isNew bool) (outcome, boo
 	}
 	switch {
 	case id.publisher != nil && !listed:
-		return refusal(http.StatusForbidden, "Invalid API Token: OIDC scoped token is not valid for project "+pyRepr(proj.name)), false
+		return refusal(http.StatusForbidden, "Invalid API Token: OIDC scoped token is not valid for project "+pyrepr.Str(proj.name)), false
 	case id.publisher != nil && !id.expires.IsZero() && expired(id, i.opts.Now()):
 		return refusal(http.StatusForbidden, "Invalid API Token: token is expired"), false
 	case id.publisher != nil:
 		return outcome{}, true
 	case id.projects != nil && !listed:
-		return refusal(http.StatusForbidden, "Invalid API Token: project-scoped token is not valid for project: "+pyRepr(proj.name)), false
+		return refusal(http.StatusForbidden, "Invalid API Token: project-scoped token is not valid for project: "+pyrepr.Str(proj.name)), false
 	case proj.owner != id.user:
-		return refusal(http.StatusForbidden, "The user "+pyRepr(id.user)+" isn't allowed to upload to project "+
-			pyRepr(proj.name)+". "+i.helpURL("project-name")), false
+		return refusal(http.StatusForbidden, "The user "+pyrepr.Str(id.user)+" isn't allowed to upload to project "+
+			pyrepr.Str(proj.name)+". "+i.helpURL("project-name")), false
 	}
 	return outcome{}, true
 }
@@ -225,11 +227,11 @@ func (i *Index) checkSize(proj *project, size int64) (outcome, bool) {
 		return outcome{}, true
 	}
 	if room < fileLimit && size > room {
-		return badRequest("Project size too large. Limit for project " + pyRepr(proj.name) + " total size is " +
+		return badRequest("Project size too large. Limit for project " + pyrepr.Str(proj.name) + " total size is " +
 			strconv.FormatInt(i.opts.MaxProjectSize>>30, 10) + " GB. See " +
 			"https://docs.pypi.org/project-management/storage-limits#requesting-a-project-size-limit-increase"), false
 	}
-	return badRequest("File too large. Limit for project " + pyRepr(proj.name) + " is " +
+	return badRequest("File too large. Limit for project " + pyrepr.Str(proj.name) + " is " +
 		strconv.FormatInt(fileLimit>>20, 10) + " MB. See " +
 		"https://docs.pypi.org/project-management/storage-limits#requesting-a-file-size-limit-increase " +
 		"for more information."), false

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/pypi-publish/pypi-publish/internal/pyrepr"
 )
 
 // claimSet is a verified JWT's claims.
@@ -43,7 +45,7 @@ var requiredClaims = map[string][]string{
 func (i *Index) findPublisher(kind string, c claimSet, pending bool) (*Publisher, error) {
 	for _, name := range requiredClaims[kind] {
 		if c[name] == nil {
-			return nil, publisherError("Missing claim " + pyRepr(name))
+			return nil, publisherError("Missing claim " + pyrepr.Str(name))
 		}
 	}
 	var candidates []*Publisher
@@ -225,14 +227,14 @@ func checkRef(claim, want string, c claimSet, refClaim string, both bool) error 
 	sort.Strings(expected)
 	quoted := make([]string, len(expected))
 	for k, e := range expected {
-		quoted[k] = pyRepr(e)
+		quoted[k] = pyrepr.Str(e)
 	}
 	return publisherError("The " + claim + " claim does not match, expecting one of [" +
-		strings.Join(quoted, ", ") + "], got " + pyRepr(got))
+		strings.Join(quoted, ", ") + "], got " + pyrepr.Str(got))
 }
 
 func checkFailed(claim string) error {
-	return publisherError("Check failed for required claim " + pyRepr(claim))
+	return publisherError("Check failed for required claim " + pyrepr.Str(claim))
 }
 
 // jtiUsed is the check_existing_jti claim check.

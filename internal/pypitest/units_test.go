@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"testing"
 
+	"github.com/pypi-publish/pypi-publish/internal/pyrepr"
+
 	"github.com/pypi-publish/pypi-publish/internal/pep440"
 	"github.com/pypi-publish/pypi-publish/internal/zipcheck"
 )
@@ -44,8 +46,8 @@ func TestPyRepr(t *testing.T) {
 		"\U0001F600": "'\U0001F600'",
 	}
 	for in, want := range tests {
-		if got := pyRepr(in); got != want {
-			t.Errorf("pyRepr(%q) = %s, want %s", in, got, want)
+		if got := pyrepr.Str(in); got != want {
+			t.Errorf("pyrepr.Str(%q) = %s, want %s", in, got, want)
 		}
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/pypi-publish/pypi-publish/internal/pyrepr"
+
 	"github.com/pypi-publish/pypi-publish/internal/pep440"
 	"github.com/pypi-publish/pypi-publish/internal/zipcheck"
 )
@@ -39,11 +41,11 @@ func checkSdistName(fn string, proj *project, m meta, in *inspection) string {
 	}
 	under := strings.ReplaceAll(proj.normalized, "-", "_")
 	if normalize(name) != proj.normalized {
-		return "Start filename for " + pyRepr(proj.name) + " with " + pyRepr(under) + "."
+		return "Start filename for " + pyrepr.Str(proj.name) + " with " + pyrepr.Str(under) + "."
 	}
 	want := under + "-" + m.version.String() + ".tar.gz"
 	if fn != want {
-		return "Filename " + pyRepr(fn) + " is invalid, should be " + pyRepr(want) + "."
+		return "Filename " + pyrepr.Str(fn) + " is invalid, should be " + pyrepr.Str(want) + "."
 	}
 	for _, lf := range m.licenseFiles {
 		if target := pathJoin(in.top, lf); !in.names[target] {
@@ -66,15 +68,15 @@ func checkWheel(fn string, proj *project, m meta, in *inspection) ([]byte, strin
 		}
 	}
 	if canon := normalize(m.name); canon != w.name {
-		return nil, "Start filename for " + pyRepr(proj.name) + " with " + pyRepr(strings.ReplaceAll(canon, "-", "_")) + "."
+		return nil, "Start filename for " + pyrepr.Str(proj.name) + " with " + pyrepr.Str(strings.ReplaceAll(canon, "-", "_")) + "."
 	}
 	given, _, _ := strings.Cut(fn, "-")
 	if under := strings.ReplaceAll(proj.normalized, "-", "_"); given != under {
-		return nil, "Filename " + pyRepr(fn) + " should contain the normalized project name " + pyRepr(under) +
-			", not " + pyRepr(given) + "."
+		return nil, "Filename " + pyrepr.Str(fn) + " should contain the normalized project name " + pyrepr.Str(under) +
+			", not " + pyrepr.Str(given) + "."
 	}
 	if !m.version.Equal(w.version) {
-		return nil, "Version in filename should be " + pyRepr(m.version.String()) + " not " + pyRepr(w.version.String()) + "."
+		return nil, "Version in filename should be " + pyrepr.Str(m.version.String()) + " not " + pyrepr.Str(w.version.String()) + "."
 	}
 	parts := strings.SplitN(fn, "-", 3)
 	info := parts[0] + "-" + parts[1] + ".dist-info/"
