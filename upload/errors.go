@@ -79,20 +79,38 @@ func newError(file, url string, resp *http.Response) *Error {
 }
 
 func messageOf(resp *http.Response, body []byte) string {
+	// PyPI puts its message in the reason phrase (HTTP/1.1 only) and in
+	// the body, where Pyramid prefixes it with a generic explanation.
+	reason := strings.TrimSpace(strings.TrimPrefix(resp.Status, fmt.Sprint(resp.StatusCode)))
+	if reason != "" && reason != http.StatusText(resp.StatusCode) {
+		return clip(reason)
+	}
 	var j struct {
 		Message string `json:"message"`
 		Detail  string `json:"detail"` // RFC 9457 problem documents
 	}
 	if json.Unmarshal(body, &j) == nil {
 		if m := firstNonEmpty(j.Message, j.Detail); m != "" {
-			return clip(m)
+			return clip(withoutExplanation(strings.Join(strings.Fields(m), " ")))
 		}
 	}
-	reason := strings.TrimSpace(strings.TrimPrefix(resp.Status, fmt.Sprint(resp.StatusCode)))
-	if reason != "" && reason != http.StatusText(resp.StatusCode) {
-		return clip(reason)
+	return clip(withoutExplanation(textOf(body)))
+}
+
+// pyramidExplanations are the generic sentences Pyramid puts before the
+// message in an error body; they say nothing the status does not.
+var pyramidExplanations = []string{
+	"The server could not comply with the request since it is either malformed or otherwise incorrect.",
+	"Access was denied to this resource.",
+}
+
+func withoutExplanation(s string) string {
+	s = strings.TrimPrefix(s, "400 Bad Request ")
+	s = strings.TrimPrefix(s, "403 Forbidden ")
+	for _, e := range pyramidExplanations {
+		s = strings.TrimSpace(strings.TrimPrefix(s, e))
 	}
-	return clip(textOf(body))
+	return s
 }
 
 var tagRE = regexp.MustCompile(`(?s)<(script|style|title)[^>]*>.*?</(script|style|title)>|<[^>]*>`)

@@ -384,3 +384,23 @@ func TestCredentialsAskedPerUpload(t *testing.T) {
 		t.Errorf("server saw %v", seen)
 	}
 }
+
+func TestMessageOf(t *testing.T) {
+	tests := []struct {
+		name, status, body, want string
+	}{
+		{"reason phrase", "403 Invalid or non-existent authentication information.", `{"message": "Access was denied to this resource.\n\n\nInvalid or non-existent authentication information.\n\n"}`, "Invalid or non-existent authentication information."},
+		{"JSON over HTTP/2", "403 Forbidden", `{"message": "Access was denied to this resource.\n\n\nInvalid or non-existent authentication information.\n\n", "code": "403 Forbidden"}`, "Invalid or non-existent authentication information."},
+		{"plain text", "400 Bad Request", "400 Bad Request\n\nThe server could not comply with the request since it is either malformed or otherwise incorrect.\n\nFile already exists.\n", "File already exists."},
+		{"problem document", "422 Unprocessable Entity", `{"type": "about:blank", "detail": "bad form"}`, "bad form"},
+		{"nothing", "502 Bad Gateway", "", ""},
+	}
+	for _, tt := range tests {
+		code := 0
+		fmt.Sscan(tt.status, &code)
+		resp := &http.Response{StatusCode: code, Status: tt.status}
+		if got := messageOf(resp, []byte(tt.body)); got != tt.want {
+			t.Errorf("%s: messageOf = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
