@@ -1,0 +1,182 @@
+package attest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/sigstore/sigstore-go/pkg/bundle"
+	"github.com/sigstore/sigstore-go/pkg/root"
+	"github.com/sigstore/sigstore-go/pkg/sign"
+)
+
+// Sigstore endpoints. Signer uses the production ones unless told
+// otherwise; PyPI and TestPyPI both verify against production.
+const (
+	ProductionFulcioURL = "https://fulcio.sigstore.dev"
+	ProductionRekorURL  = "https://rekor.sigstore.dev"
+	StagingFulcioURL    = "https://fulcio.sigstage.dev"
+	StagingRekorURL     = "https://rekor.sigstage.dev"
+)
+
+// DefaultConcurrency is how many files Sign logs in Rekor at once when
+// Signer.Concurrency is not set. Each file costs one Rekor round trip.
+const DefaultConcurrency = 4
+
+// requestTimeout bounds one Fulcio or Rekor request.
+const requestTimeout = 30 * time.Second
+
+// Signer makes publish attestations with Sigstore. The zero value (plus
+// IDToken) signs with production Fulcio and Rekor.
+type Signer struct {
+	// FulcioURL and RekorURL locate the Sigstore instance; empty means
+	// production. The Rekor instance must speak the v1 API.
+	FulcioURL, RekorURL string
+
+	// HTTP carries every request to Fulcio and Rekor; nil means a plain
+	// client. Signer does not retry by itself: give it a retrying client
+	// (go-retryablehttp's StandardClient) for transient failures. A
+	// retried Rekor POST is safe, as Rekor answers a duplicate with the
+	// existing entry. The Fulcio request carries the OIDC token in its
+	// Authorization header: a logging transport must redact it.
+	HTTP *http.Client
+
+	// IDToken returns an OIDC token for audience "sigstore", a second
+	// ambient token besides the one exchanged with PyPI. It is called
+	// once per Fulcio certificate: once per Sign call, unless a long
+	// batch outlives a certificate (they last 10 minutes).
+	IDToken func(ctx context.Context) (string, error)
+
+	// TrustedRoot, if set, is used to verify each attestation right
+	// after it is made (signature, certificate chain, log entry and
+	// subject; no identity policy), so that a broken one stops the
+	// publish instead of being refused by PyPI.
+	TrustedRoot root.TrustedMaterial
+
+	// Concurrency is how many files are signed and logged at once; zero
+	// means DefaultConcurrency.
+	Concurrency int
+}
+
+// Sign makes one attestation per subject, in the same order. All files
+// share one ephemeral key and Fulcio certificate (as sigstore-python's
+// cached signer does); each gets its own signature and Rekor entry. It
+// stops at the first failure, returned as an *Error naming the step.
+func (s *Signer) Sign(ctx context.Context, subjects []Subject) ([]Attestation, error) {
+	for _, sub := range subjects {
+		if err := sub.check(); err != nil {
+			return nil, err
+		}
+	}
+	if len(subjects) == 0 {
+		return nil, nil
+	}
+	if s.IDToken == nil {
+		return nil, &Error{Step: StepIDToken, Err: errors.New("no ID token source configured")}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	creds := s.newCredentials()
+	log, err := s.newRekor()
+	if err != nil {
+		return nil, &Error{Step: StepRekor, Err: err}
+	}
+	// Get the certificate before fanning out, so that an ID token or
+	// Fulcio failure is reported once, not once per file.
+	if _, err := creds.get(ctx, false); err != nil {
+		return nil, err
+	}
+
+	out := make([]Attestation, len(subjects))
+	next := make(chan int)
+	var (
+		wg       sync.WaitGroup
+		once     sync.Once
+		firstErr error
+	)
+	for range min(s.concurrency(), len(subjects)) {
+		wg.Go(func() {
+			for i := range next {
+				a, err := s.signOne(ctx, creds, log, subjects[i])
+				if err != nil {
+					once.Do(func() { firstErr = err; cancel() })
+					continue
+				}
+				out[i] = a
+			}
+		})
+	}
+feed:
+	for i := range subjects {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	for _, a := range out {
+		if a.Version == 0 {
+			// Canceled by the caller before every file was handed out.
+			return nil, fmt.Errorf("attest: %w", context.Cause(ctx))
+		}
+	}
+	return out, nil
+}
+
+func (s *Signer) concurrency() int {
+	if s.Concurrency > 0 {
+		return s.Concurrency
+	}
+	return DefaultConcurrency
+}
+
+// signOne signs, logs, converts and optionally verifies one statement.
+func (s *Signer) signOne(ctx context.Context, creds *credentials, log sign.Transparency, sub Subject) (Attestation, error) {
+	if err := ctx.Err(); err != nil {
+		return Attestation{}, err
+	}
+	cred, err := creds.get(ctx, true)
+	if err != nil {
+		return Attestation{}, err
+	}
+	content := &sign.DSSEData{Data: Statement(sub), PayloadType: InTotoPayloadType}
+	pb, err := sign.Bundle(content, cred.key, sign.BundleOptions{
+		CertificateProvider: fixedCertificate(cred.cert),
+		TransparencyLogs:    []sign.Transparency{log},
+		Context:             ctx,
+	})
+	if err != nil {
+		return Attestation{}, stepError(StepSign, sub.Filename, err, "")
+	}
+	b, err := bundle.NewBundle(pb)
+	if err != nil {
+		return Attestation{}, stepError(StepConvert, sub.Filename, err, "")
+	}
+	a, err := FromBundle(b)
+	if err != nil {
+		return Attestation{}, stepError(StepConvert, sub.Filename, err, "")
+	}
+	if s.TrustedRoot != nil {
+		if err := verifyAttestation(a, sub.Filename, sub.SHA256, s.TrustedRoot, nil); err != nil {
+			return Attestation{}, stepError(StepVerify, sub.Filename, err, "")
+		}
+	}
+	return a, nil
+}
+
+// fixedCertificate hands sign.Bundle the batch's certificate, so that
+// signing a file costs no Fulcio request.
+type fixedCertificate []byte
+
+func (c fixedCertificate) GetCertificate(context.Context, sign.Keypair, *sign.CertificateProviderOptions) ([]byte, error) {
+	return c, nil
+}
