@@ -48,14 +48,14 @@ func authenticate(ctx context.Context, cfg *config, u *ui, getenv func(string) s
 	case !trusted && cfg.Password == "":
 		return nil, usagef("no API token: set --password (or INPUT_PASSWORD, PYPI_PUBLISH_PASSWORD, TWINE_PASSWORD), or use trusted publishing (user __token__, no password)")
 	}
-	if cfg.Attestations {
-		switch {
-		case !trusted && !cfg.AttestationsSet && !cfg.GitHub:
-			// The default, outside the action: nothing was asked for.
-		case !trusted:
+	if cfg.Attestations && (cfg.AttestationsSet || cfg.GitHub) {
+		// The original's two warnings; outside the action, only when the
+		// user asked for attestations rather than got the default.
+		if !trusted {
 			u.warnf("attestations input ignored", "The workflow was run with the 'attestations: true' input, but an explicit password was also set, disabling Trusted Publishing. As a result, the attestations input is ignored.")
-		default:
-			u.noticef("PEP 740 attestations are not produced by this version of pypi-publish yet; the files are uploaded without them.")
+		}
+		if !cfg.PyPIRules {
+			u.warnf("attestations input ignored", "The workflow was run with 'attestations: true' input, but the specified repository URL does not support PEP 740 attestations. As a result, the attestations input is ignored.")
 		}
 	}
 	if !trusted {

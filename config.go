@@ -44,6 +44,12 @@ type config struct {
 	TrustedPublishing string
 	// IDTokenFile holds an OIDC ID token from a CI we cannot ask.
 	IDTokenFile string
+	// AttestationsDir receives the signed attestations; "" is a new
+	// temporary directory.
+	AttestationsDir string
+	// FulcioURL, RekorURL and TrustedRoot point signing at another
+	// Sigstore (staging, private, tests); "" is production.
+	FulcioURL, RekorURL, TrustedRoot string
 	// GitHub is set when running as a GitHub Actions step: annotations,
 	// step summary.
 	GitHub bool
@@ -95,6 +101,10 @@ var settings = []setting{
 	{flag: "pypi-rules", env: []string{"PYPI_PUBLISH_PYPI_RULES"}},
 	{flag: "trusted-publishing", env: []string{"INPUT_TRUSTED-PUBLISHING", "PYPI_PUBLISH_TRUSTED_PUBLISHING"}},
 	{flag: "id-token-file", env: []string{"PYPI_PUBLISH_ID_TOKEN_FILE"}},
+	{flag: "attestations-dir", env: []string{"INPUT_ATTESTATIONS-DIR", "PYPI_PUBLISH_ATTESTATIONS_DIR"}},
+	{flag: "sigstore-fulcio-url", env: []string{"PYPI_PUBLISH_SIGSTORE_FULCIO_URL"}},
+	{flag: "sigstore-rekor-url", env: []string{"PYPI_PUBLISH_SIGSTORE_REKOR_URL"}},
+	{flag: "sigstore-trusted-root", env: []string{"PYPI_PUBLISH_SIGSTORE_TRUSTED_ROOT"}},
 }
 
 func settingFor(flag string) setting {
@@ -232,6 +242,10 @@ func newConfig(c *cli.Context, getenv func(string) string) (*config, []string, e
 		return nil, nil, err
 	}
 	cfg.IDTokenFile = l.str("id-token-file", "")
+	cfg.AttestationsDir = l.str("attestations-dir", "")
+	cfg.FulcioURL = l.str("sigstore-fulcio-url", "")
+	cfg.RekorURL = l.str("sigstore-rekor-url", "")
+	cfg.TrustedRoot = l.str("sigstore-trusted-root", "")
 	switch cfg.TrustedPublishing = strings.ToLower(l.str("trusted-publishing", "auto")); cfg.TrustedPublishing {
 	case "auto", "always", "never":
 	default:

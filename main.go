@@ -101,7 +101,11 @@ func newApp(getenv func(string) string, stdout, stderr io.Writer) *cli.App {
 			&cli.BoolFlag{Name: "skip-existing", Usage: "skip files the index already has instead of failing" + envHelp("skip-existing")},
 			&cli.BoolFlag{Name: "verbose", Usage: "log each request and answer (never credentials), and the digests" + envHelp("verbose")},
 			&cli.BoolFlag{Name: "print-hash", Usage: "print the SHA256, MD5 and BLAKE2-256 of each file" + envHelp("print-hash")},
-			&cli.BoolFlag{Name: "attestations", Value: true, Usage: "PEP 740 attestations with trusted publishing (accepted; signing is not implemented yet)" + envHelp("attestations")},
+			&cli.BoolFlag{Name: "attestations", Value: true, Usage: "sign each file with Sigstore and upload PEP 740 attestations (with trusted publishing to PyPI or TestPyPI)" + envHelp("attestations")},
+			&cli.StringFlag{Name: "attestations-dir", Usage: "where to save the signed attestations (default: a new temporary directory)" + envHelp("attestations-dir")},
+			&cli.StringFlag{Name: "sigstore-fulcio-url", Usage: "Fulcio to get signing certificates from (default: production Sigstore)" + envHelp("sigstore-fulcio-url")},
+			&cli.StringFlag{Name: "sigstore-rekor-url", Usage: "Rekor v1 transparency log (default: production Sigstore)" + envHelp("sigstore-rekor-url")},
+			&cli.StringFlag{Name: "sigstore-trusted-root", Usage: "trusted_root.json to check signatures against (default: production Sigstore's, for production URLs)" + envHelp("sigstore-trusted-root")},
 			&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: "find, check and hash, print the plan, upload nothing" + envHelp("dry-run")},
 			&cli.IntFlag{Name: "parallel", Aliases: []string{"j"}, Value: 4, Usage: "upload up to N files at once after the first" + envHelp("parallel")},
 			&cli.IntFlag{Name: "retries", Value: 5, Usage: "retries of a failed request: connection errors, 429 and 5xx" + envHelp("retries")},
@@ -109,7 +113,7 @@ func newApp(getenv func(string) string, stdout, stderr io.Writer) *cli.App {
 			&cli.StringFlag{Name: "id-token-file", Usage: "file holding an OIDC ID token, for a CI pypi-publish cannot ask (or set PYPI_PUBLISH_ID_TOKEN to the token)" + envHelp("id-token-file")},
 			&cli.StringFlag{Name: "pypi-rules", Value: "auto", Usage: "apply PyPI's own rules (PEP 625 names, platform tags, no local versions): auto (for *.pypi.org), always or never" + envHelp("pypi-rules")},
 		},
-		Commands: []*cli.Command{claimsCommand(getenv)},
+		Commands: []*cli.Command{claimsCommand(getenv), verifyCommand(getenv)},
 		Action: func(c *cli.Context) error {
 			cfg, warnings, err := newConfig(c, getenv)
 			if err != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"net/http/httptest"
 	"os"
@@ -16,6 +17,8 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/pypi-publish/pypi-publish/dist"
+	"github.com/pypi-publish/pypi-publish/internal/attest"
+	"github.com/pypi-publish/pypi-publish/internal/attest/sigstoretest"
 	"github.com/pypi-publish/pypi-publish/internal/oidctest"
 	"github.com/pypi-publish/pypi-publish/internal/pypitest"
 )
@@ -42,6 +45,12 @@ func TestScript(t *testing.T) {
 			"pypi":   cmdPypi,
 			"oidc":   cmdOIDC,
 			"masked": cmdMasked,
+			"sigstore": func(ts *testscript.TestScript, neg bool, args []string) {
+				// sigstore fail PATH-PREFIX N STATUS: fail the fake Fulcio or Rekor.
+				n, _ := strconv.Atoi(args[2])
+				status, _ := strconv.Atoi(args[3])
+				ts.Value("sigstore").(*sigstoretest.Sigstore).FailNext(args[1], n, status)
+			},
 		},
 	})
 }
@@ -75,9 +84,33 @@ func setupScript(env *testscript.Env) error {
 	env.Setenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN", github.RequestToken())
 	env.Setenv("REQUEST_TOKEN", github.RequestToken())
 	env.Setenv("GITLAB_ID_TOKEN", gitlab.Mint("pypi", nil))
+	env.Setenv("GITLAB_ID_TOKEN_2", gitlab.Mint("pypi", nil))
+	env.Setenv("GITLAB_SIGSTORE_TOKEN", gitlab.Mint("sigstore", nil))
 	env.Setenv("PYPI_PUBLISH_DMI_PRODUCT_NAME_PATH", filepath.Join(env.WorkDir, "no-dmi"))
 	env.Setenv("GITHUB_ACTIONS", "")
 	env.Setenv("GITLAB_CI", "")
+
+	// A fake Fulcio and Rekor v1 for attestations, and its trust root.
+	sig, err := sigstoretest.New()
+	if err != nil {
+		return err
+	}
+	sigSrv := httptest.NewServer(sig)
+	env.Defer(sigSrv.Close)
+	sig.SetURL(sigSrv.URL)
+	rootJSON, err := sig.TrustedRootJSON()
+	if err != nil {
+		return err
+	}
+	rootPath := filepath.Join(env.WorkDir, "trusted_root.json")
+	if err := os.WriteFile(rootPath, rootJSON, 0o644); err != nil {
+		return err
+	}
+	env.Values["sigstore"] = sig
+	env.Setenv("PYPI_PUBLISH_SIGSTORE_FULCIO_URL", sigSrv.URL)
+	env.Setenv("PYPI_PUBLISH_SIGSTORE_REKOR_URL", sigSrv.URL)
+	env.Setenv("PYPI_PUBLISH_SIGSTORE_TRUSTED_ROOT", rootPath)
+	env.Setenv("GITHUB_ISSUER", github.URL())
 	env.Setenv("PYPI", srv.URL)
 	env.Setenv("TOKEN", testToken)
 	env.Setenv("PYPI_PUBLISH_RETRY_WAIT", "5ms")
@@ -231,6 +264,26 @@ func cmdPypi(ts *testscript.TestScript, neg bool, args []string) {
 		p.Projects = []string{"demo"}
 		idx.AddProject("demo")
 		idx.AddPublisher(p)
+	case "attested":
+		// pypi attested FILE: the upload of FILE carried an attestation
+		// that verifies against the fake Sigstore for this repository's
+		// release workflow.
+		f, ok := idx.File(args[1])
+		if !ok {
+			ts.Fatalf("%s not on the index", args[1])
+		}
+		var list []json.RawMessage
+		if err := json.Unmarshal([]byte(f.Attestations), &list); err != nil || len(list) != 1 {
+			check(false, "%s: attestations field %q is not a one-element array", args[1], f.Attestations)
+			return
+		}
+		a, err := attest.Parse(list[0])
+		ts.Check(err)
+		trusted, err := attest.LoadTrustedRoot(ts.MkAbs("trusted_root.json"))
+		ts.Check(err)
+		id := attest.Identity{Issuer: ts.Getenv("GITHUB_ISSUER"), SANRegex: "^https://github.com/octo-org/octo-repo/"}
+		err = attest.Verify(a, f.Filename, f.SHA256, trusted, id)
+		check(err == nil, "%s: attestation does not verify: %v", args[1], err)
 	case "mints":
 		n, _ := strconv.Atoi(args[1])
 		check(idx.MintedTokens() == n, "index minted %d tokens, want %d", idx.MintedTokens(), n)

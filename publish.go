@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/pypi-publish/pypi-publish/dist"
+	"github.com/pypi-publish/pypi-publish/oidc"
 	"github.com/pypi-publish/pypi-publish/upload"
 )
 
@@ -64,7 +65,23 @@ func publish(ctx context.Context, cfg *config, u *ui, getenv func(string) string
 	if err != nil {
 		return err
 	}
-	results := uploadAll(ctx, cfg, u, files, auth)
+	var atts attestations
+	if auth.x != nil && cfg.Attestations && cfg.PyPIRules {
+		atts, err = attestAll(ctx, cfg, u, auth.x, files)
+		var perr *oidc.PermissionError
+		switch {
+		case err != nil && errors.As(err, &perr) && !cfg.AttestationsSet:
+			// Attestations are on by default; a CI that needs a second
+			// ID token declared for them (GitLab's SIGSTORE_ID_TOKEN)
+			// should not lose its release over a default.
+			u.warnf("Attestations skipped", "no OIDC token for Sigstore, so the files are uploaded without PEP 740 attestations: %v\n%s", err, perr.Help)
+			atts = nil
+		case err != nil:
+			reportAttestFailure(cfg, u, err)
+			return errReported
+		}
+	}
+	results := uploadAll(ctx, cfg, u, files, auth, atts)
 	return reportResults(u, cfg, files, results)
 }
 
@@ -174,7 +191,7 @@ type fileResult struct {
 // up to cfg.Parallel at a time. After a failure no new upload starts:
 // re-running the same command finishes the release, because the index
 // accepts an identical file again.
-func uploadAll(ctx context.Context, cfg *config, u *ui, files []*dist.File, auth *auth) []fileResult {
+func uploadAll(ctx context.Context, cfg *config, u *ui, files []*dist.File, auth *auth, atts attestations) []fileResult {
 	client := &upload.Client{
 		URL:         cfg.RepositoryURL.String(),
 		Credentials: auth.credentials,
@@ -200,6 +217,7 @@ func uploadAll(ctx context.Context, cfg *config, u *ui, files []*dist.File, auth
 		prog.start(i, concurrent && i > 0)
 		opts := upload.Options{
 			SkipExisting: cfg.SkipExisting,
+			Attestations: atts[f.Filename],
 			Progress:     func(n int64) { prog.set(i, n) },
 			OnRetry: func(attempt int, reason string) {
 				u.warnf("Retrying "+f.Filename, "attempt %d failed (%s); retrying", attempt, reason)
