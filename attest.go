@@ -15,9 +15,17 @@ import (
 	"github.com/pypi-publish/pypi-publish/upload"
 )
 
-// attestations are the PEP 740 attestations of each file, as the JSON
-// array the upload's "attestations" field carries, keyed by filename.
-type attestations map[string]string
+// attestations are the PEP 740 attestations of each file, keyed by
+// filename.
+type attestations map[string]attestation
+
+type attestation struct {
+	// field is the JSON array the upload's "attestations" field carries.
+	field string
+	// path is the attestation's file: where it was saved, or the
+	// pre-made one beside the distribution.
+	path string
+}
 
 // attestAll gives every file an attestation before anything is uploaded:
 // a pre-made <dist>.publish.attestation beside it (checked against the
@@ -38,7 +46,7 @@ func attestAll(ctx context.Context, cfg *config, u *ui, x *exchanger, files []*d
 		if err := attest.CheckSubject(a, f.Filename, f.Digests.SHA256); err != nil {
 			return nil, fmt.Errorf("%s%s does not attest this file: %w (remove it to sign again)", f.Path, attest.Suffix, err)
 		}
-		if err := out.add(f.Filename, a); err != nil {
+		if err := out.add(f.Filename, f.Path+attest.Suffix, a); err != nil {
 			return nil, err
 		}
 		u.printf("Using the attestation beside %s", f.Filename)
@@ -74,7 +82,7 @@ func attestAll(ctx context.Context, cfg *config, u *ui, x *exchanger, files []*d
 		if err != nil {
 			return nil, err
 		}
-		if err := out.add(name, a); err != nil {
+		if err := out.add(name, path, a); err != nil {
 			return nil, err
 		}
 		u.debugf("saved publish attestation: %s", path)
@@ -83,12 +91,12 @@ func attestAll(ctx context.Context, cfg *config, u *ui, x *exchanger, files []*d
 	return out, nil
 }
 
-func (as attestations) add(filename string, a attest.Attestation) error {
+func (as attestations) add(filename, path string, a attest.Attestation) error {
 	data, err := a.Encode()
 	if err != nil {
 		return err
 	}
-	as[filename] = "[" + string(data) + "]"
+	as[filename] = attestation{field: "[" + string(data) + "]", path: path}
 	return nil
 }
 

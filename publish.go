@@ -53,8 +53,8 @@ func publish(ctx context.Context, cfg *config, u *ui, getenv func(string) string
 	}
 	if !ok {
 		u.errorf("Preflight failed", "", "%s; nothing was uploaded. Fix the problems above and run again.", countProblems(files))
-		writeStepSummary(cfg, files, nil)
-		writeOutputs(cfg, files, nil)
+		writeStepSummary(cfg, files, nil, nil)
+		writeOutputs(cfg, files, nil, nil)
 		return errReported
 	}
 	if cfg.DryRun {
@@ -82,7 +82,7 @@ func publish(ctx context.Context, cfg *config, u *ui, getenv func(string) string
 		}
 	}
 	results := uploadAll(ctx, cfg, u, files, auth, atts)
-	return reportResults(u, cfg, files, results)
+	return reportResults(u, cfg, files, results, atts)
 }
 
 // openAll reads and hashes the files, a few at a time: hashing is CPU
@@ -217,7 +217,7 @@ func uploadAll(ctx context.Context, cfg *config, u *ui, files []*dist.File, auth
 		prog.start(i, concurrent && i > 0)
 		opts := upload.Options{
 			SkipExisting: cfg.SkipExisting,
-			Attestations: atts[f.Filename],
+			Attestations: atts[f.Filename].field,
 			Progress:     func(n int64) { prog.set(i, n) },
 			OnRetry: func(attempt int, reason string) {
 				u.warnf("Retrying "+f.Filename, "attempt %d failed (%s); retrying", attempt, reason)

@@ -14,7 +14,7 @@ import (
 
 // reportResults prints the final summary and returns errReported when any
 // file failed or was not attempted.
-func reportResults(u *ui, cfg *config, files []*dist.File, results []fileResult) error {
+func reportResults(u *ui, cfg *config, files []*dist.File, results []fileResult, atts attestations) error {
 	var uploaded, skipped, failed, notTried int
 	u.printf("Summary for %s:", cfg.RepositoryURL)
 	for i, f := range files {
@@ -39,8 +39,8 @@ func reportResults(u *ui, cfg *config, files []*dist.File, results []fileResult)
 	for _, link := range projectLinks(cfg, files) {
 		u.printf("View at: %s", link)
 	}
-	writeStepSummary(cfg, files, results)
-	writeOutputs(cfg, files, results)
+	writeStepSummary(cfg, files, results, atts)
+	writeOutputs(cfg, files, results, atts)
 	if failed+notTried > 0 {
 		if uploaded+skipped > 0 {
 			u.printf("Run the same command again to finish the release: the index accepts an identical file again, or use --skip-existing.")
@@ -83,9 +83,9 @@ func projectLinks(cfg *config, files []*dist.File) []string {
 
 // writeStepSummary appends a table of the files to the job summary of a
 // GitHub Actions run. results is nil when preflight stopped the run.
-func writeStepSummary(cfg *config, files []*dist.File, results []fileResult) {
+func writeStepSummary(cfg *config, files []*dist.File, results []fileResult, atts attestations) {
 	var b strings.Builder
-	fmt.Fprintf(&b, "## pypi-publish to %s\n\n| file | size | SHA-256 | result |\n|---|---|---|---|\n", cfg.RepositoryURL)
+	fmt.Fprintf(&b, "## pypi-publish to %s\n\n| file | size | SHA-256 | result | attestation |\n|---|---|---|---|---|\n", cfg.RepositoryURL)
 	for i, f := range files {
 		result := "not uploaded (preflight failed)"
 		if errs := f.Errors(); len(errs) > 0 {
@@ -109,7 +109,11 @@ func writeStepSummary(cfg *config, files []*dist.File, results []fileResult) {
 		if u := fileURL(cfg, f); u != "" && results != nil && i < len(results) && results[i].done && results[i].err == nil {
 			name = "[`" + f.Filename + "`](" + u + ")"
 		}
-		fmt.Fprintf(&b, "| %s | %s | `%s` | %s |\n", name, humanBytes(f.Size), f.Digests.SHA256, result)
+		att := ""
+		if a, ok := atts[f.Filename]; ok {
+			att = "`" + a.path + "`"
+		}
+		fmt.Fprintf(&b, "| %s | %s | `%s` | %s | %s |\n", name, humanBytes(f.Size), f.Digests.SHA256, result, att)
 	}
 	for _, link := range projectLinks(cfg, files) {
 		fmt.Fprintf(&b, "\n%s\n", link)
@@ -157,19 +161,21 @@ type outputFile struct {
 	Size     int64  `json:"size"`
 	Result   string `json:"result"` // uploaded, skipped, failed, not-attempted
 	URL      string `json:"url,omitempty"`
+	// Attestation is the path of the file's PEP 740 attestation.
+	Attestation string `json:"attestation,omitempty"`
 }
 
 // writeOutputs gives a GitHub Actions step its outputs (the original has
 // none, its #97): counts, every file with its digest and result, and the
 // release pages. results is nil when preflight stopped the run.
-func writeOutputs(cfg *config, files []*dist.File, results []fileResult) {
+func writeOutputs(cfg *config, files []*dist.File, results []fileResult, atts attestations) {
 	if cfg.Outputs == "" {
 		return
 	}
 	var list []outputFile
 	counts := map[string]int{}
 	for i, f := range files {
-		o := outputFile{Filename: f.Filename, SHA256: f.Digests.SHA256, Size: f.Size, Result: "not-attempted"}
+		o := outputFile{Filename: f.Filename, SHA256: f.Digests.SHA256, Size: f.Size, Result: "not-attempted", Attestation: atts[f.Filename].path}
 		var r fileResult
 		if results != nil {
 			r = results[i]
@@ -193,6 +199,13 @@ func writeOutputs(cfg *config, files []*dist.File, results []fileResult) {
 	// A multi-line value needs a delimiter that cannot occur in it.
 	links := strings.Join(projectLinks(cfg, files), "\n")
 	fmt.Fprintf(&b, "release-urls<<PYPI_PUBLISH_EOF\n%s\nPYPI_PUBLISH_EOF\n", links)
+	var paths []string
+	for _, f := range files {
+		if a, ok := atts[f.Filename]; ok {
+			paths = append(paths, a.path)
+		}
+	}
+	fmt.Fprintf(&b, "attestations<<PYPI_PUBLISH_EOF\n%s\nPYPI_PUBLISH_EOF\n", strings.Join(paths, "\n"))
 	fh, err := os.OpenFile(cfg.Outputs, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
 	if err != nil {
 		return
