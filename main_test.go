@@ -471,19 +471,34 @@ func TestNoSecretsTrustedPublishing(t *testing.T) {
 			idx.TrustIssuer("github", iss.URL())
 			idx.AddProject("canary-demo")
 			r.setup(idx, iss)
+			// Attestations are signed by a fake Sigstore: no test may
+			// reach production.
+			sig, err := sigstoretest.New()
+			if err != nil {
+				t.Fatal(err)
+			}
+			sigSrv := httptest.NewServer(sig)
+			defer sigSrv.Close()
+			sig.SetURL(sigSrv.URL)
+			rootJSON, _ := sig.TrustedRootJSON()
+			rootPath := filepath.Join(t.TempDir(), "trusted_root.json")
+			os.WriteFile(rootPath, rootJSON, 0o644)
 			summary := filepath.Join(t.TempDir(), "summary.md")
 			env := map[string]string{
-				"GITHUB_ACTIONS":                 "true",
-				"GITHUB_STEP_SUMMARY":            summary,
-				"ACTIONS_ID_TOKEN_REQUEST_URL":   iss.TokenURL(),
-				"ACTIONS_ID_TOKEN_REQUEST_TOKEN": iss.RequestToken(),
-				"PYPI_PUBLISH_RETRY_WAIT":        "1ms",
+				"PYPI_PUBLISH_SIGSTORE_FULCIO_URL":   sigSrv.URL,
+				"PYPI_PUBLISH_SIGSTORE_REKOR_URL":    sigSrv.URL,
+				"PYPI_PUBLISH_SIGSTORE_TRUSTED_ROOT": rootPath,
+				"GITHUB_ACTIONS":                     "true",
+				"GITHUB_STEP_SUMMARY":                summary,
+				"ACTIONS_ID_TOKEN_REQUEST_URL":       iss.TokenURL(),
+				"ACTIONS_ID_TOKEN_REQUEST_TOKEN":     iss.RequestToken(),
+				"PYPI_PUBLISH_RETRY_WAIT":            "1ms",
 			}
 			var stdout, stderr bytes.Buffer
 			args := []string{"pypi-publish", "--verbose", "--repository-url", srv.URL + "/legacy/", "--pypi-rules", "always", "-d", dir}
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
-			err := run(ctx, args, func(k string) string { return env[k] }, &stdout, &stderr)
+			err = run(ctx, args, func(k string) string { return env[k] }, &stdout, &stderr)
 			if (err == nil) != r.ok {
 				t.Fatalf("run: %v\n%s%s", err, stdout.String(), stderr.String())
 			}
@@ -506,6 +521,9 @@ func TestNoSecretsTrustedPublishing(t *testing.T) {
 			}
 			if r.ok && masked != 1 {
 				t.Errorf("%d mask lines, want 1", masked)
+			}
+			if r.ok && sig.Entries() == 0 {
+				t.Errorf("nothing was signed: the test did not cover the Sigstore token")
 			}
 		})
 	}
