@@ -59,6 +59,8 @@ func publish(ctx context.Context, cfg *config, u *ui, getenv func(string) string
 	}
 	if cfg.DryRun {
 		printPlan(u, cfg, files)
+		writeStepSummary(cfg, files, nil, nil)
+		writeOutputs(cfg, files, nil, nil)
 		return nil
 	}
 	auth, err := authenticate(ctx, cfg, u, getenv, files)

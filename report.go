@@ -159,7 +159,7 @@ type outputFile struct {
 	Filename string `json:"filename"`
 	SHA256   string `json:"sha256"`
 	Size     int64  `json:"size"`
-	Result   string `json:"result"` // uploaded, skipped, failed, not-attempted
+	Result   string `json:"result"` // uploaded, skipped, failed, not-attempted, dry-run
 	URL      string `json:"url,omitempty"`
 	// Attestation is the path of the file's PEP 740 attestation.
 	Attestation string `json:"attestation,omitempty"`
@@ -179,6 +179,8 @@ func writeOutputs(cfg *config, files []*dist.File, results []fileResult, atts at
 		var r fileResult
 		if results != nil {
 			r = results[i]
+		} else if cfg.DryRun && len(f.Errors()) == 0 {
+			o.Result = "dry-run"
 		}
 		switch {
 		case !r.done:
