@@ -66,7 +66,7 @@ func attestAll(ctx context.Context, cfg *config, u *ui, x *exchanger, files []*d
 	} else if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	signer, err := newSigner(cfg, x)
+	signer, err := newSigner(ctx, cfg, u, x)
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +103,7 @@ func (as attestations) add(filename, path string, a attest.Attestation) error {
 // newSigner signs with production Sigstore unless the Fulcio and Rekor
 // URLs say otherwise (staging, a private instance, tests), with a fresh
 // ambient ID token for the audience "sigstore".
-func newSigner(cfg *config, x *exchanger) (*attest.Signer, error) {
+func newSigner(ctx context.Context, cfg *config, u *ui, x *exchanger) (*attest.Signer, error) {
 	s := &attest.Signer{
 		FulcioURL:   cfg.FulcioURL,
 		RekorURL:    cfg.RekorURL,
@@ -119,7 +119,13 @@ func newSigner(cfg *config, x *exchanger) (*attest.Signer, error) {
 	case cfg.TrustedRoot != "":
 		s.TrustedRoot, err = attest.LoadTrustedRoot(cfg.TrustedRoot)
 	case cfg.FulcioURL == "" && cfg.RekorURL == "":
-		s.TrustedRoot, err = attest.ProductionTrustedRoot()
+		tctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		defer cancel()
+		var fresh bool
+		s.TrustedRoot, fresh, err = attest.CurrentProductionTrustedRoot(tctx)
+		if err == nil && !fresh {
+			u.warnf("Sigstore trust root", "could not update Sigstore's trust root through TUF; checking signatures against the copy built into this pypi-publish")
+		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("sigstore trusted root: %w", err)

@@ -1,8 +1,12 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
+	"time"
+
+	"github.com/sigstore/sigstore-go/pkg/root"
 
 	"github.com/urfave/cli/v2"
 
@@ -54,9 +58,14 @@ func verifyCommand(getenv func(string) string) *cli.Command {
 			if rootPath == "" {
 				rootPath = getenv("PYPI_PUBLISH_SIGSTORE_TRUSTED_ROOT")
 			}
-			trusted, err := attest.ProductionTrustedRoot()
+			var trusted *root.TrustedRoot
+			var err error
 			if rootPath != "" {
 				trusted, err = attest.LoadTrustedRoot(rootPath)
+			} else {
+				ctx, cancel := context.WithTimeout(c.Context, 20*time.Second)
+				defer cancel()
+				trusted, _, err = attest.CurrentProductionTrustedRoot(ctx)
 			}
 			if err != nil {
 				return fmt.Errorf("trusted root: %w", err)

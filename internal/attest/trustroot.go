@@ -1,6 +1,7 @@
 package attest
 
 import (
+	"context"
 	_ "embed"
 	"fmt"
 
@@ -26,6 +27,32 @@ func ProductionTrustedRoot() (*root.TrustedRoot, error) {
 		return nil, fmt.Errorf("attest: embedded trust root: %w", err)
 	}
 	return tr, nil
+}
+
+// CurrentProductionTrustedRoot fetches production Sigstore's trust root
+// through its TUF repository (cached under ~/.sigstore), so that a key
+// rotation does not make us refuse our own good signatures. When the
+// repository cannot be reached within the context's deadline it falls
+// back to the embedded snapshot, and fresh says so.
+func CurrentProductionTrustedRoot(ctx context.Context) (tr *root.TrustedRoot, fresh bool, err error) {
+	type result struct {
+		tr  *root.TrustedRoot
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		tr, err := root.FetchTrustedRoot()
+		done <- result{tr, err}
+	}()
+	select {
+	case r := <-done:
+		if r.err == nil {
+			return r.tr, true, nil
+		}
+	case <-ctx.Done():
+	}
+	tr, err = ProductionTrustedRoot()
+	return tr, false, err
 }
 
 // LoadTrustedRoot reads a trusted_root.json file, such as one made for
