@@ -22,7 +22,9 @@ import (
 	"golang.org/x/crypto/blake2b"
 )
 
-const token = "pypi-AgEIcHlwaS5vcmcCJDEyMzQ1Njc4LWFiY2QtZWZnaC1pamtsLW1ub3BxcnN0dXZ3eAACKlsz"
+// token is the user-wide API token the test index accepts; deliberately
+// not shaped like a real macaroon, so no scanner mistakes it for one.
+const token = "pypi-stand-in-test-token"
 
 // newIndex starts an index behind an HTTP/1.1 test server, with a
 // user-wide token registered.
@@ -194,6 +196,14 @@ func send(t *testing.T, url string, u upload) result {
 	default:
 		req.Header.Set("Accept", u.accept)
 	}
+	resp, b := roundTrip(t, req)
+	return result{resp.StatusCode, resp.Status, b, resp.Header}
+}
+
+// roundTrip sends req without following redirects, as an upload client
+// must, and reads the whole answer.
+func roundTrip(t *testing.T, req *http.Request) (*http.Response, []byte) {
+	t.Helper()
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	resp, err := client.Do(req)
 	if err != nil {
@@ -204,7 +214,7 @@ func send(t *testing.T, url string, u upload) result {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return result{resp.StatusCode, resp.Status, b, resp.Header}
+	return resp, b
 }
 
 // jsonMessage decodes a Pyramid JSON error page.
