@@ -5,14 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/http"
 	"os"
 	"strings"
 	"time"
 
 	"github.com/pypi-publish/pypi-publish/dist"
 	"github.com/pypi-publish/pypi-publish/internal/attest"
-	"github.com/pypi-publish/pypi-publish/upload"
 )
 
 // attestations are the PEP 740 attestations of each file, keyed by
@@ -107,7 +105,7 @@ func newSigner(ctx context.Context, cfg *config, u *ui, x *exchanger) (*attest.S
 	s := &attest.Signer{
 		FulcioURL:   cfg.FulcioURL,
 		RekorURL:    cfg.RekorURL,
-		HTTP:        &http.Client{Timeout: 60 * time.Second, Transport: upload.WithUserAgent(http.DefaultTransport, "pypi-publish/"+versionString())},
+		HTTP:        plainHTTP(60 * time.Second),
 		Concurrency: cfg.Parallel,
 		IDToken: func(ctx context.Context) (string, error) {
 			tok, err := x.source.Token(ctx, "sigstore")

@@ -109,9 +109,9 @@ func magicLinks(cfg *config, getenv func(string) string, files []*dist.File) str
 		return ""
 	}
 	_, name, _ := strings.Cut(repo, "/")
-	base := "https://pypi.org"
-	if cfg.RepositoryURL.Hostname() == "test.pypi.org" {
-		base = "https://test.pypi.org"
+	base := webBase(cfg)
+	if base == "" {
+		base = "https://pypi.org" // --pypi-rules always, on a stand-in
 	}
 	var b strings.Builder
 	b.WriteString("A new Trusted Publisher for the currently running publishing workflow can be created by accessing the following link(s) while logged-in as an owner of the package(s):\n")

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"net/http"
 	"net/url"
 	"sort"
 	"strings"
@@ -41,10 +40,7 @@ func printClaims(ctx context.Context, c *cli.Context, getenv func(string) string
 	if tokenFile == "" {
 		tokenFile = getenv("PYPI_PUBLISH_ID_TOKEN_FILE")
 	}
-	src := &oidc.Source{Getenv: getenv, TokenFile: tokenFile,
-		HTTP:               &http.Client{Timeout: 30 * time.Second},
-		GoogleMetadataURL:  getenv("PYPI_PUBLISH_GOOGLE_METADATA_URL"),
-		DMIProductNamePath: getenv("PYPI_PUBLISH_DMI_PRODUCT_NAME_PATH")}
+	src := newOIDCSource(getenv, tokenFile, plainHTTP(30*time.Second))
 	cfg := &config{RepositoryURL: &url.URL{Scheme: "https", Host: "upload.pypi.org", Path: "/legacy/"}, GitHub: getenv("GITHUB_ACTIONS") == "true"}
 	if aud == "testpypi" {
 		cfg.RepositoryURL.Host = "test.pypi.org"

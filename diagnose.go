@@ -67,11 +67,12 @@ func link(b *strings.Builder, cfg *config, projects []string, q url.Values) {
 			q.Del(k)
 		}
 	}
-	base := "https://pypi.org"
-	switch host := cfg.RepositoryURL.Hostname(); {
-	case host == "test.pypi.org":
-		base = "https://test.pypi.org"
-	case !isPyPIHost(host):
+	base := webBase(cfg)
+	switch {
+	case base != "":
+	case isPyPIHost(cfg.RepositoryURL.Hostname()):
+		base = "https://pypi.org"
+	default:
 		base = cfg.RepositoryURL.Scheme + "://" + cfg.RepositoryURL.Host
 	}
 	b.WriteString("\nCreate or compare it, logged in as an owner of the project:\n")

@@ -58,15 +58,22 @@ func errorText(err error) string {
 	return err.Error()
 }
 
+// webBase is the website of the index uploads go to: https://pypi.org
+// for upload.pypi.org, https://test.pypi.org for TestPyPI, "" otherwise.
+func webBase(cfg *config) string {
+	switch cfg.RepositoryURL.Hostname() {
+	case "upload.pypi.org":
+		return "https://pypi.org"
+	case "test.pypi.org":
+		return "https://test.pypi.org"
+	}
+	return ""
+}
+
 // projectLinks are the release pages on PyPI or TestPyPI, one per release.
 func projectLinks(cfg *config, files []*dist.File) []string {
-	base := ""
-	switch cfg.RepositoryURL.Host {
-	case "upload.pypi.org":
-		base = "https://pypi.org"
-	case "test.pypi.org":
-		base = "https://test.pypi.org"
-	default:
+	base := webBase(cfg)
+	if base == "" {
 		return nil
 	}
 	var links []string

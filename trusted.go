@@ -47,16 +47,28 @@ type exchanger struct {
 
 func newExchanger(cfg *config, u *ui, getenv func(string) string) *exchanger {
 	base := &url.URL{Scheme: cfg.RepositoryURL.Scheme, Host: cfg.RepositoryURL.Host}
-	httpc := &http.Client{Timeout: 30 * time.Second, Transport: upload.WithUserAgent(http.DefaultTransport, "pypi-publish/"+versionString())}
+	httpc := plainHTTP(30 * time.Second)
 	return &exchanger{
 		cfg: cfg, u: u, getenv: getenv,
-		source: &oidc.Source{Getenv: getenv, HTTP: httpc, TokenFile: cfg.IDTokenFile,
-			// Test seams: a stand-in metadata server, and no DMI file, so
-			// that a test run on Google Cloud is not taken for a publisher.
-			GoogleMetadataURL:  getenv("PYPI_PUBLISH_GOOGLE_METADATA_URL"),
-			DMIProductNamePath: getenv("PYPI_PUBLISH_DMI_PRODUCT_NAME_PATH")},
-		mint: &mint.Client{BaseURL: base, HTTP: httpc},
+		source: newOIDCSource(getenv, cfg.IDTokenFile, httpc),
+		mint:   &mint.Client{BaseURL: base, HTTP: httpc},
 	}
+}
+
+// newOIDCSource finds this CI's ID tokens, for publishing and for the
+// claims sub-command alike.
+func newOIDCSource(getenv func(string) string, tokenFile string, httpc *http.Client) *oidc.Source {
+	return &oidc.Source{Getenv: getenv, HTTP: httpc, TokenFile: tokenFile,
+		// Test seams: a stand-in metadata server, and no DMI file, so that
+		// a test run on Google Cloud is not taken for a publisher.
+		GoogleMetadataURL:  getenv("PYPI_PUBLISH_GOOGLE_METADATA_URL"),
+		DMIProductNamePath: getenv("PYPI_PUBLISH_DMI_PRODUCT_NAME_PATH")}
+}
+
+// plainHTTP is a client without retries, for the calls whose retries we
+// make ourselves (the token exchange) or that must not repeat (Fulcio).
+func plainHTTP(timeout time.Duration) *http.Client {
+	return &http.Client{Timeout: timeout, Transport: upload.WithUserAgent(http.DefaultTransport, "pypi-publish/"+versionString())}
 }
 
 // credentials returns the token to upload with, minting a new one when
