@@ -18,18 +18,17 @@ func reportResults(u *ui, cfg *config, files []*dist.File, results []fileResult,
 	var uploaded, skipped, failed, notTried int
 	u.printf("Summary for %s:", cfg.RepositoryURL)
 	for i, f := range files {
-		r := results[i]
-		switch {
-		case !r.done:
+		switch outcome(cfg, f, results, i) {
+		case "not-attempted":
 			notTried++
 			u.printf("  not uploaded  %s (stopped after a failure)", f.Filename)
-		case r.err != nil:
+		case "failed":
 			failed++
 			u.printf("  failed        %s", f.Filename)
-			u.errorf("Upload failed", f.Path, "%s", errorText(r.err))
-		case r.result.Outcome == upload.Skipped:
+			u.errorf("Upload failed", f.Path, "%s", errorText(results[i].err))
+		case "skipped":
 			skipped++
-			u.printf("  skipped       %s (%s)", f.Filename, r.result.Note)
+			u.printf("  skipped       %s (%s)", f.Filename, results[i].result.Note)
 		default:
 			uploaded++
 			u.printf("  uploaded      %s", f.Filename)
@@ -48,6 +47,29 @@ func reportResults(u *ui, cfg *config, files []*dist.File, results []fileResult,
 		return errReported
 	}
 	return nil
+}
+
+// outcome is what became of files[i], in the words of the action's
+// files-json output: uploaded, skipped, failed, not-attempted or dry-run.
+// results is nil when the run stopped before uploading (preflight, or a
+// dry run).
+func outcome(cfg *config, f *dist.File, results []fileResult, i int) string {
+	if results == nil {
+		if cfg.DryRun && len(f.Errors()) == 0 {
+			return "dry-run"
+		}
+		return "not-attempted"
+	}
+	r := results[i]
+	switch {
+	case !r.done:
+		return "not-attempted"
+	case r.err != nil:
+		return "failed"
+	case r.result.Outcome == upload.Skipped:
+		return "skipped"
+	}
+	return "uploaded"
 }
 
 func errorText(err error) string {
@@ -94,26 +116,23 @@ func writeStepSummary(cfg *config, files []*dist.File, results []fileResult, att
 	var b strings.Builder
 	fmt.Fprintf(&b, "## pypi-publish to %s\n\n| file | size | SHA-256 | result | attestation |\n|---|---|---|---|---|\n", cfg.RepositoryURL)
 	for i, f := range files {
-		result := "not uploaded (preflight failed)"
-		if errs := f.Errors(); len(errs) > 0 {
-			result = "❌ " + mdEscape(errs[0].Message)
-		} else if results != nil {
-			r := results[i]
-			switch {
-			case !r.done:
-				result = "not attempted"
-			case r.err != nil:
-				result = "❌ failed"
-			case r.result.Outcome == upload.Skipped:
-				result = "⏭️ skipped: " + mdEscape(r.result.Note)
-			default:
-				result = "✅ uploaded"
-			}
-		} else if cfg.DryRun {
-			result = "dry run"
+		o := outcome(cfg, f, results, i)
+		result := map[string]string{
+			"uploaded":      "✅ uploaded",
+			"failed":        "❌ failed",
+			"not-attempted": "not attempted",
+			"dry-run":       "dry run",
+		}[o]
+		switch {
+		case len(f.Errors()) > 0:
+			result = "❌ " + mdEscape(f.Errors()[0].Message)
+		case results == nil && o == "not-attempted":
+			result = "not uploaded (preflight failed)"
+		case o == "skipped":
+			result = "⏭️ skipped: " + mdEscape(results[i].result.Note)
 		}
 		name := "`" + f.Filename + "`"
-		if u := fileURL(cfg, f); u != "" && results != nil && i < len(results) && results[i].done && results[i].err == nil {
+		if u := fileURL(cfg, f); u != "" && (o == "uploaded" || o == "skipped") {
 			name = "[`" + f.Filename + "`](" + u + ")"
 		}
 		att := ""
@@ -182,21 +201,9 @@ func writeOutputs(cfg *config, files []*dist.File, results []fileResult, atts at
 	var list []outputFile
 	counts := map[string]int{}
 	for i, f := range files {
-		o := outputFile{Filename: f.Filename, SHA256: f.Digests.SHA256, Size: f.Size, Result: "not-attempted", Attestation: atts[f.Filename].path}
-		var r fileResult
-		if results != nil {
-			r = results[i]
-		} else if cfg.DryRun && len(f.Errors()) == 0 {
-			o.Result = "dry-run"
-		}
-		switch {
-		case !r.done:
-		case r.err != nil:
-			o.Result = "failed"
-		case r.result.Outcome == upload.Skipped:
-			o.Result = "skipped"
-		default:
-			o.Result = "uploaded"
+		o := outputFile{Filename: f.Filename, SHA256: f.Digests.SHA256, Size: f.Size,
+			Result: outcome(cfg, f, results, i), Attestation: atts[f.Filename].path}
+		if o.Result == "uploaded" {
 			o.URL = fileURL(cfg, f)
 		}
 		counts[o.Result]++
