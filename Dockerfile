@@ -40,25 +40,7 @@ RUN CGO_ENABLED=0 GOOS="${TARGETOS:-linux}" GOARCH="${TARGETARCH:-amd64}" GOFLAG
 
 FROM ${BUSYBOX_IMAGE} AS busybox
 
-# With a shell: GitLab CI, CircleCI and Jenkins start the job image and run
-# the job's script lines in it with /bin/sh (Jenkins also needs cat).
-FROM ${BASE_IMAGE} AS shell
-ARG VERSION=dev
-COPY --from=busybox /bin/ /bin/
-COPY --from=build /out/ /
-ENV PATH=/bin:/ \
-    HOME=/tmp \
-    SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt
-USER 65532:65532
-LABEL org.opencontainers.image.title="pypi-publish (with a shell)" \
-      org.opencontainers.image.description="Checks and publishes Python distributions to PyPI: static binary plus BusyBox sh, for CI job images" \
-      org.opencontainers.image.source="https://github.com/pypi-publish/pypi-publish" \
-      org.opencontainers.image.url="https://github.com/pypi-publish/pypi-publish" \
-      org.opencontainers.image.documentation="https://github.com/pypi-publish/pypi-publish/tree/main/docs" \
-      org.opencontainers.image.version="${VERSION}"
-ENTRYPOINT ["/pypi-publish"]
-
-# The default image (the last stage), FROM scratch.
+# The image: FROM scratch by default.
 FROM ${BASE_IMAGE} AS minimal
 ARG VERSION=dev
 COPY --from=build /out/ /
@@ -73,3 +55,15 @@ LABEL org.opencontainers.image.title="pypi-publish" \
       org.opencontainers.image.documentation="https://github.com/pypi-publish/pypi-publish/tree/main/docs" \
       org.opencontainers.image.version="${VERSION}"
 ENTRYPOINT ["/pypi-publish"]
+
+# With a shell: GitLab CI, CircleCI and Jenkins start the job image and run
+# the job's script lines in it with /bin/sh (Jenkins also needs cat). The
+# same image plus BusyBox, so the two cannot drift apart.
+FROM minimal AS shell
+COPY --from=busybox /bin/ /bin/
+ENV PATH=/bin:/
+LABEL org.opencontainers.image.title="pypi-publish (with a shell)" \
+      org.opencontainers.image.description="Checks and publishes Python distributions to PyPI: static binary plus BusyBox sh, for CI job images"
+
+# The default target is the last stage: the image without a shell.
+FROM minimal
