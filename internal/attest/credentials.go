@@ -2,16 +2,13 @@ package attest
 
 import (
 	"context"
+	"crypto/ecdsa"
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/sigstore/sigstore-go/pkg/sign"
 )
 
 // certMargin is how much validity a certificate must have left to sign
@@ -21,7 +18,7 @@ var certMargin = 2 * time.Minute
 
 // credential is an ephemeral key and its Fulcio certificate.
 type credential struct {
-	key      *sign.EphemeralKeypair
+	key      *ecdsa.PrivateKey
 	cert     []byte // DER
 	notAfter time.Time
 	used     bool // by a signature; a fresh one is used even if short-lived
@@ -33,7 +30,7 @@ type credential struct {
 // own.
 type credentials struct {
 	idToken func(context.Context) (string, error)
-	fulcio  *sign.Fulcio
+	fulcio  fulcioClient
 
 	mu  sync.Mutex
 	cur *credential
@@ -44,18 +41,9 @@ func (s *Signer) newCredentials() *credentials {
 	if base == "" {
 		base = ProductionFulcioURL
 	}
-	var transport http.RoundTripper = http.DefaultTransport
-	if s.HTTP != nil && s.HTTP.Transport != nil {
-		transport = s.HTTP.Transport
-	}
 	return &credentials{
 		idToken: s.IDToken,
-		fulcio: sign.NewFulcio(&sign.FulcioOptions{
-			BaseURL:   base,
-			Timeout:   requestTimeout,
-			Retries:   0, // retrying belongs to the HTTP client
-			Transport: statusErrors{transport},
-		}),
+		fulcio:  fulcioClient{base: strings.TrimSuffix(base, "/"), http: s.httpClient()},
 	}
 }
 
@@ -84,11 +72,11 @@ func (c *credentials) fetch(ctx context.Context) (*credential, error) {
 	if token == "" {
 		return nil, &Error{Step: StepIDToken, Err: errors.New("empty token")}
 	}
-	key, err := sign.NewEphemeralKeypair(nil)
+	key, err := newKey()
 	if err != nil {
 		return nil, stepError(StepSign, "", fmt.Errorf("generating a key: %w", err), token)
 	}
-	der, err := c.fulcio.GetCertificate(ctx, key, &sign.CertificateProviderOptions{IDToken: token})
+	der, err := c.fulcio.certificate(ctx, token, key)
 	if err != nil {
 		return nil, stepError(StepFulcio, "", err, token)
 	}
@@ -97,22 +85,4 @@ func (c *credentials) fetch(ctx context.Context) (*credential, error) {
 		return nil, stepError(StepFulcio, "", fmt.Errorf("unreadable certificate: %w", err), token)
 	}
 	return &credential{key: key, cert: der, notAfter: cert.NotAfter}, nil
-}
-
-// statusErrors turns a Fulcio answer other than 200 into an error that
-// carries its status and body. Given a 429 or 5xx, sigstore-go would
-// otherwise wait and, its retries spent, lose the answer ("read on
-// closed response body").
-type statusErrors struct{ inner http.RoundTripper }
-
-var _ http.RoundTripper = statusErrors{}
-
-func (t statusErrors) RoundTrip(req *http.Request) (*http.Response, error) {
-	resp, err := t.inner.RoundTrip(req)
-	if err != nil || resp.StatusCode == http.StatusOK {
-		return resp, err
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4<<10))
-	return nil, fmt.Errorf("Fulcio returned %s: %s", resp.Status, strings.TrimSpace(string(body)))
 }

@@ -14,7 +14,7 @@ const (
 	StepFulcio  Step = "Fulcio"       // getting the signing certificate
 	StepSign    Step = "signing"      // signing the statement locally
 	StepRekor   Step = "Rekor"        // logging the signature in the transparency log
-	StepConvert Step = "conversion"   // turning the bundle into an attestation
+	StepConvert Step = "conversion"   // encoding the log entry into the attestation
 	StepVerify  Step = "verification" // checking the result against the trusted root
 )
 
@@ -44,7 +44,7 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Err }
 
 // stepError wraps err as a failure of step, unless err already names
-// its step (a Rekor failure passed up through sign.Bundle). If err's
+// its step (one already wrapped further down). If err's
 // text contains the secret token (a server may echo the request), the
 // chain is replaced by its redacted text, so that no later %v or
 // errors.Unwrap can reveal it.

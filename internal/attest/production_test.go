@@ -8,7 +8,7 @@ import (
 
 // A real attestation, made by pypi-attestations' own release workflow on
 // GitHub Actions with production Sigstore and uploaded to PyPI. It pins
-// interoperability: Load, ToBundle and Verify must accept what the
+// interoperability: Load and Verify must accept what the
 // Python tooling writes, offline, with the embedded trust root.
 const (
 	prodFile   = "pypi_attestations-0.0.19.tar.gz"

@@ -2,62 +2,195 @@ package attest
 
 import (
 	"context"
+	"encoding/hex"
+	"encoding/json"
+	"encoding/pem"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 
-	"github.com/go-openapi/runtime"
-	httptransport "github.com/go-openapi/runtime/client"
-	"github.com/go-openapi/strfmt"
-	protobundle "github.com/sigstore/protobuf-specs/gen/pb-go/bundle/v1"
-	rekorclient "github.com/sigstore/rekor/pkg/generated/client"
-	"github.com/sigstore/sigstore-go/pkg/sign"
+	protocommon "github.com/sigstore/protobuf-specs/gen/pb-go/common/v1"
+	protorekor "github.com/sigstore/protobuf-specs/gen/pb-go/rekor/v1"
 )
 
-// newRekor returns sigstore-go's Rekor v1 writer, talking through
-// s.HTTP. sigstore-go would otherwise build its own HTTP client, which
-// neither tests nor the caller's user agent and retry policy could reach.
-func (s *Signer) newRekor() (sign.Transparency, error) {
+// rekorClient logs DSSE envelopes in a Rekor v1 transparency log through
+// its REST API.
+type rekorClient struct {
+	base string
+	http *http.Client
+}
+
+// dsseEnvelope is a DSSE envelope in its JSON form, as Rekor reads it.
+type dsseEnvelope struct {
+	PayloadType string          `json:"payloadType"`
+	Payload     []byte          `json:"payload"`
+	Signatures  []dsseSignature `json:"signatures"`
+}
+
+type dsseSignature struct {
+	Sig []byte `json:"sig"`
+}
+
+// proposedDSSE is a Rekor "dsse" v0.0.1 entry to be logged: the envelope
+// as a JSON string and the certificate that verifies it, PEM in base64.
+type proposedDSSE struct {
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+	Spec       struct {
+		ProposedContent struct {
+			Envelope  string   `json:"envelope"`
+			Verifiers [][]byte `json:"verifiers"`
+		} `json:"proposedContent"`
+	} `json:"spec"`
+}
+
+// rekorEntry is Rekor's LogEntryAnon: an entry with its proof.
+type rekorEntry struct {
+	Body           []byte `json:"body"`
+	IntegratedTime int64  `json:"integratedTime"`
+	LogID          string `json:"logID"` // hex
+	LogIndex       int64  `json:"logIndex"`
+	Verification   struct {
+		InclusionProof *struct {
+			Checkpoint string   `json:"checkpoint"`
+			Hashes     []string `json:"hashes"` // hex
+			LogIndex   int64    `json:"logIndex"`
+			RootHash   string   `json:"rootHash"` // hex
+			TreeSize   int64    `json:"treeSize"`
+		} `json:"inclusionProof"`
+		SignedEntryTimestamp []byte `json:"signedEntryTimestamp"`
+	} `json:"verification"`
+}
+
+const entriesPath = "/api/v1/log/entries"
+
+// newRekor checks the Rekor URL and returns a client for it.
+func (s *Signer) newRekor() (rekorClient, error) {
 	base := s.RekorURL
 	if base == "" {
 		base = ProductionRekorURL
 	}
 	u, err := url.Parse(base)
 	if err != nil {
-		return nil, fmt.Errorf("bad Rekor URL: %w", err)
+		return rekorClient{}, fmt.Errorf("bad Rekor URL: %w", err)
 	}
 	if u.Scheme != "https" && u.Scheme != "http" || u.Host == "" {
-		return nil, fmt.Errorf("bad Rekor URL %q: want http(s)://host[/path]", base)
+		return rekorClient{}, fmt.Errorf("bad Rekor URL %q: want http(s)://host[/path]", base)
 	}
-	path := u.Path
-	if path == "" {
-		path = rekorclient.DefaultBasePath
-	}
-	hc := s.HTTP
-	if hc == nil {
-		hc = &http.Client{}
-	}
-	rt := httptransport.NewWithClient(u.Host, path, []string{u.Scheme}, hc)
-	rt.Consumers[runtime.JSONMime] = runtime.JSONConsumer()
-	rt.Producers[runtime.JSONMime] = runtime.JSONProducer()
-	client := rekorclient.New(rt, strfmt.Default)
-	return rekorStep{sign.NewRekor(&sign.RekorOptions{
-		BaseURL: base,
-		// A set timeout also keeps sign.Rekor from writing its default
-		// into the shared options from concurrent calls.
-		Timeout: requestTimeout,
-		Client:  client.Entries,
-		Version: 1,
-	})}, nil
+	return rekorClient{base: strings.TrimSuffix(base, "/"), http: s.httpClient()}, nil
 }
 
-// rekorStep marks the errors of the transparency log call, which
-// sign.Bundle passes up unwrapped among its own.
-type rekorStep struct{ log sign.Transparency }
-
-func (r rekorStep) GetTransparencyLogEntry(ctx context.Context, keyOrCertPEM []byte, b *protobundle.Bundle) error {
-	if err := r.log.GetTransparencyLogEntry(ctx, keyOrCertPEM, b); err != nil {
-		return &Error{Step: StepRekor, Err: err}
+// logDSSE logs env, signed by the key of the PEM certificate certPEM,
+// and returns the entry with its signed entry timestamp and inclusion
+// proof. Rekor answers a second submission of the same envelope (a
+// retried request whose answer was lost) with 409 and the location of
+// the existing entry, which is then fetched.
+func (r rekorClient) logDSSE(ctx context.Context, env dsseEnvelope, certPEM []byte) (*protorekor.TransparencyLogEntry, error) {
+	envJSON, err := json.Marshal(env)
+	if err != nil {
+		return nil, err
 	}
-	return nil
+	var pe proposedDSSE
+	pe.APIVersion, pe.Kind = "0.0.1", "dsse"
+	pe.Spec.ProposedContent.Envelope = string(envJSON)
+	pe.Spec.ProposedContent.Verifiers = [][]byte{certPEM}
+	body, err := json.Marshal(pe)
+	if err != nil {
+		return nil, err
+	}
+	status, answer, location, err := call(ctx, r.http, http.MethodPost, r.base+entriesPath, body, "")
+	if err != nil {
+		return nil, err
+	}
+	if status == http.StatusConflict && location != "" {
+		status, answer, err = r.fetch(ctx, location)
+		if err != nil {
+			return nil, err
+		}
+	} else if status != http.StatusCreated {
+		return nil, fmt.Errorf("Rekor returned %d %s: %s", status, http.StatusText(status), snippet(answer))
+	}
+	if status != http.StatusOK && status != http.StatusCreated {
+		return nil, fmt.Errorf("Rekor returned %d %s for the existing entry: %s", status, http.StatusText(status), snippet(answer))
+	}
+	return parseRekorAnswer(answer)
+}
+
+// fetch gets an entry by the location Rekor gave, a path or a URL on
+// the log's own host.
+func (r rekorClient) fetch(ctx context.Context, location string) (int, []byte, error) {
+	base, _ := url.Parse(r.base)
+	u, err := base.Parse(location)
+	if err != nil || u.Host != base.Host || !strings.Contains(u.Path, entriesPath+"/") {
+		return 0, nil, fmt.Errorf("Rekor pointed to the existing entry at %q, not an entry of this log", location)
+	}
+	status, answer, _, err := call(ctx, r.http, http.MethodGet, u.String(), nil, "")
+	return status, answer, err
+}
+
+// parseRekorAnswer converts Rekor's {uuid: entry} answer into a
+// TransparencyLogEntry as Sigstore bundles and PEP 740 carry it.
+func parseRekorAnswer(answer []byte) (*protorekor.TransparencyLogEntry, error) {
+	var entries map[string]rekorEntry
+	if err := json.Unmarshal(answer, &entries); err != nil {
+		return nil, fmt.Errorf("unreadable Rekor answer: %w", err)
+	}
+	if len(entries) != 1 {
+		return nil, fmt.Errorf("Rekor answered with %d entries, want 1", len(entries))
+	}
+	var e rekorEntry
+	for _, only := range entries {
+		e = only
+	}
+	logID, err := hex.DecodeString(e.LogID)
+	if err != nil || len(logID) == 0 {
+		return nil, fmt.Errorf("Rekor answered with log ID %q, not hex", e.LogID)
+	}
+	var kind struct {
+		APIVersion string `json:"apiVersion"`
+		Kind       string `json:"kind"`
+	}
+	if err := json.Unmarshal(e.Body, &kind); err != nil {
+		return nil, fmt.Errorf("Rekor's entry body is not JSON: %w", err)
+	}
+	if len(e.Verification.SignedEntryTimestamp) == 0 {
+		return nil, errors.New("Rekor's entry has no signed entry timestamp")
+	}
+	p := e.Verification.InclusionProof
+	if p == nil {
+		return nil, errors.New("Rekor's entry has no inclusion proof")
+	}
+	rootHash, err := hex.DecodeString(p.RootHash)
+	if err != nil {
+		return nil, fmt.Errorf("Rekor's root hash %q is not hex", p.RootHash)
+	}
+	hashes := make([][]byte, len(p.Hashes))
+	for i, h := range p.Hashes {
+		if hashes[i], err = hex.DecodeString(h); err != nil {
+			return nil, fmt.Errorf("Rekor's proof hash %q is not hex", h)
+		}
+	}
+	return &protorekor.TransparencyLogEntry{
+		LogIndex:          e.LogIndex,
+		LogId:             &protocommon.LogId{KeyId: logID},
+		KindVersion:       &protorekor.KindVersion{Kind: kind.Kind, Version: kind.APIVersion},
+		IntegratedTime:    e.IntegratedTime,
+		InclusionPromise:  &protorekor.InclusionPromise{SignedEntryTimestamp: e.Verification.SignedEntryTimestamp},
+		CanonicalizedBody: e.Body,
+		InclusionProof: &protorekor.InclusionProof{
+			LogIndex:   p.LogIndex,
+			RootHash:   rootHash,
+			TreeSize:   p.TreeSize,
+			Hashes:     hashes,
+			Checkpoint: &protorekor.Checkpoint{Envelope: p.Checkpoint},
+		},
+	}, nil
+}
+
+// certificatePEM is the PEM form of a DER certificate, which Rekor
+// wants as the verifier of a dsse entry.
+func certificatePEM(der []byte) []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
 }

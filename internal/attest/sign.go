@@ -2,15 +2,14 @@ package attest
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"sync"
 	"time"
 
-	"github.com/sigstore/sigstore-go/pkg/bundle"
 	"github.com/sigstore/sigstore-go/pkg/root"
-	"github.com/sigstore/sigstore-go/pkg/sign"
 )
 
 // Sigstore endpoints. Signer uses the production ones unless told
@@ -140,7 +139,7 @@ func (s *Signer) concurrency() int {
 }
 
 // signOne signs, logs, converts and optionally verifies one statement.
-func (s *Signer) signOne(ctx context.Context, creds *credentials, log sign.Transparency, sub Subject) (Attestation, error) {
+func (s *Signer) signOne(ctx context.Context, creds *credentials, log rekorClient, sub Subject) (Attestation, error) {
 	if err := ctx.Err(); err != nil {
 		return Attestation{}, err
 	}
@@ -148,22 +147,25 @@ func (s *Signer) signOne(ctx context.Context, creds *credentials, log sign.Trans
 	if err != nil {
 		return Attestation{}, err
 	}
-	content := &sign.DSSEData{Data: Statement(sub), PayloadType: InTotoPayloadType}
-	pb, err := sign.Bundle(content, cred.key, sign.BundleOptions{
-		CertificateProvider: fixedCertificate(cred.cert),
-		TransparencyLogs:    []sign.Transparency{log},
-		Context:             ctx,
-	})
+	env, err := signStatement(cred.key, Statement(sub))
 	if err != nil {
 		return Attestation{}, stepError(StepSign, sub.Filename, err, "")
 	}
-	b, err := bundle.NewBundle(pb)
+	entry, err := log.logDSSE(ctx, env, certificatePEM(cred.cert))
+	if err != nil {
+		return Attestation{}, stepError(StepRekor, sub.Filename, err, "")
+	}
+	raw, err := encodeEntry(entry)
 	if err != nil {
 		return Attestation{}, stepError(StepConvert, sub.Filename, err, "")
 	}
-	a, err := FromBundle(b)
-	if err != nil {
-		return Attestation{}, stepError(StepConvert, sub.Filename, err, "")
+	a := Attestation{
+		Version: 1,
+		VerificationMaterial: VerificationMaterial{
+			Certificate:         cred.cert,
+			TransparencyEntries: []json.RawMessage{raw},
+		},
+		Envelope: Envelope{Statement: env.Payload, Signature: env.Signatures[0].Sig},
 	}
 	if s.TrustedRoot != nil {
 		if err := verifyAttestation(a, sub.Filename, sub.SHA256, s.TrustedRoot, nil); err != nil {
@@ -173,10 +175,10 @@ func (s *Signer) signOne(ctx context.Context, creds *credentials, log sign.Trans
 	return a, nil
 }
 
-// fixedCertificate hands sign.Bundle the batch's certificate, so that
-// signing a file costs no Fulcio request.
-type fixedCertificate []byte
-
-func (c fixedCertificate) GetCertificate(context.Context, sign.Keypair, *sign.CertificateProviderOptions) ([]byte, error) {
-	return c, nil
+// httpClient is the client for Fulcio and Rekor.
+func (s *Signer) httpClient() *http.Client {
+	if s.HTTP != nil {
+		return s.HTTP
+	}
+	return &http.Client{}
 }

@@ -4,7 +4,7 @@
 // verifies what they produce. Serve a Sigstore with httptest.NewServer
 // and point both the Fulcio and the Rekor URL of a client at it.
 //
-// It speaks the wire protocols sigstore-go's pkg/sign uses (Fulcio's
+// It speaks the wire protocols Sigstore clients use (Fulcio's
 // POST /api/v2/signingCert, Rekor's POST /api/v1/log/entries and GET
 // /api/v1/log/entries/{uuid}) and checks what real servers check: the
 // token's audience, the proof of possession of the key, the DSSE
