@@ -110,7 +110,9 @@ func TestVerifierAgreesWithSigstoreGo(t *testing.T) {
 		}},
 		{"log index", func(a *Attestation) { editEntry(a, func(e map[string]any) { e["logIndex"] = "12" }) }},
 		{"log ID", func(a *Attestation) {
-			editEntry(a, func(e map[string]any) { e["logId"] = map[string]any{"keyId": flipB64(e["logId"].(map[string]any)["keyId"].(string))} })
+			editEntry(a, func(e map[string]any) {
+				e["logId"] = map[string]any{"keyId": flipB64(e["logId"].(map[string]any)["keyId"].(string))}
+			})
 		}},
 		{"body", func(a *Attestation) {
 			editEntry(a, func(e map[string]any) { e["canonicalizedBody"] = flipB64(e["canonicalizedBody"].(string)) })
