@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"net/http/httptest"
 	"os"
@@ -91,3 +92,19 @@ func signOne(t *testing.T, f *fixture, sub Subject) Attestation {
 }
 
 func writeFile(path string, data []byte) error { return os.WriteFile(path, data, 0o644) }
+
+// editEntry changes a's first transparency entry through its JSON, the
+// way a tampered file would.
+func editEntry(t testing.TB, a *Attestation, edit func(map[string]any)) {
+	t.Helper()
+	var e map[string]any
+	if err := json.Unmarshal(a.VerificationMaterial.TransparencyEntries[0], &e); err != nil {
+		t.Fatal(err)
+	}
+	edit(e)
+	raw, err := json.Marshal(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.VerificationMaterial.TransparencyEntries = []json.RawMessage{raw}
+}

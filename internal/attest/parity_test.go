@@ -2,7 +2,6 @@ package attest
 
 import (
 	"encoding/hex"
-	"encoding/json"
 	"strings"
 	"testing"
 
@@ -73,15 +72,6 @@ func TestVerifierAgreesWithSigstoreGo(t *testing.T) {
 	sub := subject("demo-1.0.tar.gz")
 	ours := signOne(t, f, sub)
 
-	editEntry := func(a *Attestation, edit func(map[string]any)) {
-		var e map[string]any
-		if err := json.Unmarshal(a.VerificationMaterial.TransparencyEntries[0], &e); err != nil {
-			t.Fatal(err)
-		}
-		edit(e)
-		raw, _ := json.Marshal(e)
-		a.VerificationMaterial.TransparencyEntries = []json.RawMessage{raw}
-	}
 	proof := func(e map[string]any) map[string]any { return e["inclusionProof"].(map[string]any) }
 	flipB64 := func(s string) string {
 		// Change one character in the middle of a base64 value.
@@ -106,33 +96,33 @@ func TestVerifierAgreesWithSigstoreGo(t *testing.T) {
 			c[len(c)-5] ^= 1
 		}},
 		{"integrated time", func(a *Attestation) {
-			editEntry(a, func(e map[string]any) { e["integratedTime"] = "1733354000" })
+			editEntry(t, a, func(e map[string]any) { e["integratedTime"] = "1733354000" })
 		}},
-		{"log index", func(a *Attestation) { editEntry(a, func(e map[string]any) { e["logIndex"] = "12" }) }},
+		{"log index", func(a *Attestation) { editEntry(t, a, func(e map[string]any) { e["logIndex"] = "12" }) }},
 		{"log ID", func(a *Attestation) {
-			editEntry(a, func(e map[string]any) {
+			editEntry(t, a, func(e map[string]any) {
 				e["logId"] = map[string]any{"keyId": flipB64(e["logId"].(map[string]any)["keyId"].(string))}
 			})
 		}},
 		{"body", func(a *Attestation) {
-			editEntry(a, func(e map[string]any) { e["canonicalizedBody"] = flipB64(e["canonicalizedBody"].(string)) })
+			editEntry(t, a, func(e map[string]any) { e["canonicalizedBody"] = flipB64(e["canonicalizedBody"].(string)) })
 		}},
 		{"signed entry timestamp", func(a *Attestation) {
-			editEntry(a, func(e map[string]any) {
+			editEntry(t, a, func(e map[string]any) {
 				p := e["inclusionPromise"].(map[string]any)
 				p["signedEntryTimestamp"] = flipB64(p["signedEntryTimestamp"].(string))
 			})
 		}},
-		{"no promise", func(a *Attestation) { editEntry(a, func(e map[string]any) { delete(e, "inclusionPromise") }) }},
-		{"no proof", func(a *Attestation) { editEntry(a, func(e map[string]any) { delete(e, "inclusionProof") }) }},
+		{"no promise", func(a *Attestation) { editEntry(t, a, func(e map[string]any) { delete(e, "inclusionPromise") }) }},
+		{"no proof", func(a *Attestation) { editEntry(t, a, func(e map[string]any) { delete(e, "inclusionProof") }) }},
 		{"root hash", func(a *Attestation) {
-			editEntry(a, func(e map[string]any) { proof(e)["rootHash"] = flipB64(proof(e)["rootHash"].(string)) })
+			editEntry(t, a, func(e map[string]any) { proof(e)["rootHash"] = flipB64(proof(e)["rootHash"].(string)) })
 		}},
 		{"proof index", func(a *Attestation) {
-			editEntry(a, func(e map[string]any) { proof(e)["logIndex"] = "1" })
+			editEntry(t, a, func(e map[string]any) { proof(e)["logIndex"] = "1" })
 		}},
 		{"checkpoint signature", func(a *Attestation) {
-			editEntry(a, func(e map[string]any) {
+			editEntry(t, a, func(e map[string]any) {
 				cp := proof(e)["checkpoint"].(map[string]any)
 				env := cp["envelope"].(string)
 				i := strings.LastIndex(env, " ") + 10
@@ -142,7 +132,7 @@ func TestVerifierAgreesWithSigstoreGo(t *testing.T) {
 			})
 		}},
 		{"kind", func(a *Attestation) {
-			editEntry(a, func(e map[string]any) { e["kindVersion"] = map[string]any{"kind": "intoto", "version": "0.0.2"} })
+			editEntry(t, a, func(e map[string]any) { e["kindVersion"] = map[string]any{"kind": "intoto", "version": "0.0.2"} })
 		}},
 	}
 	cases := []struct {

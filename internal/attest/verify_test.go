@@ -2,7 +2,6 @@ package attest
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -28,15 +27,6 @@ func TestVerifyRejects(t *testing.T) {
 			t.Fatal(err)
 		}
 		return a
-	}
-	editEntry := func(a *Attestation, edit func(map[string]any)) {
-		var e map[string]any
-		if err := json.Unmarshal(a.VerificationMaterial.TransparencyEntries[0], &e); err != nil {
-			t.Fatal(err)
-		}
-		edit(e)
-		raw, _ := json.Marshal(e)
-		a.VerificationMaterial.TransparencyEntries[0] = raw
 	}
 
 	tests := []struct {
@@ -77,11 +67,11 @@ func TestVerifyRejects(t *testing.T) {
 			}},
 		{name: "tampered log time", trusted: true, wantErr: "verification failed",
 			tamper: func(a *Attestation) {
-				editEntry(a, func(e map[string]any) { e["integratedTime"] = "1700000000" })
+				editEntry(t, a, func(e map[string]any) { e["integratedTime"] = "1700000000" })
 			}},
 		{name: "log entry without promise or proof", trusted: true, wantErr: "inclusion proof",
 			tamper: func(a *Attestation) {
-				editEntry(a, func(e map[string]any) { delete(e, "inclusionPromise"); delete(e, "inclusionProof") })
+				editEntry(t, a, func(e map[string]any) { delete(e, "inclusionPromise"); delete(e, "inclusionProof") })
 			}},
 	}
 	for _, tt := range tests {
