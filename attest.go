@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/http"
 	"os"
 	"strings"
 	"time"
@@ -105,7 +106,7 @@ func newSigner(ctx context.Context, cfg *config, u *ui, x *exchanger) (*attest.S
 	s := &attest.Signer{
 		FulcioURL:   cfg.FulcioURL,
 		RekorURL:    cfg.RekorURL,
-		HTTP:        plainHTTP(60 * time.Second),
+		HTTP:        sigstoreHTTP(cfg, u),
 		Concurrency: cfg.Parallel,
 		IDToken: func(ctx context.Context) (string, error) {
 			tok, err := x.source.Token(ctx, "sigstore")
@@ -129,6 +130,16 @@ func newSigner(ctx context.Context, cfg *config, u *ui, x *exchanger) (*attest.S
 		return nil, fmt.Errorf("sigstore trusted root: %w", err)
 	}
 	return s, nil
+}
+
+// sigstoreHTTP retries Fulcio and Rekor like the index: both requests
+// are safe to repeat (Fulcio issues another certificate; Rekor answers a
+// repeated entry with 409 and where the first one is). Each attempt is
+// bounded; real answers take well under a second.
+func sigstoreHTTP(cfg *config, u *ui) *http.Client {
+	c := retryingHTTP(cfg, u)
+	c.HTTPClient.Timeout = 30 * time.Second
+	return c.StandardClient()
 }
 
 func reportAttestFailure(cfg *config, u *ui, err error) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/hashicorp/go-retryablehttp"
 	"path/filepath"
 	"runtime"
 	"sync"
@@ -197,17 +198,7 @@ func uploadAll(ctx context.Context, cfg *config, u *ui, files []*dist.File, auth
 	client := &upload.Client{
 		URL:         cfg.RepositoryURL.String(),
 		Credentials: auth.credentials,
-		HTTP: upload.NewHTTP(upload.HTTPConfig{
-			Retries:       cfg.Retries,
-			WaitMin:       time.Second,
-			WaitMax:       30 * time.Second,
-			RetryAfterMax: 2 * time.Minute,
-			UserAgent:     "pypi-publish/" + versionString(),
-			Log:           verboseLog(u),
-		}),
-	}
-	if cfg.RetryWait > 0 {
-		client.HTTP.RetryWaitMin, client.HTTP.RetryWaitMax = cfg.RetryWait, cfg.RetryWait
+		HTTP:        retryingHTTP(cfg, u),
 	}
 	results := make([]fileResult, len(files))
 	prog := newProgress(u, files)
@@ -271,4 +262,22 @@ func verboseLog(u *ui) func(string, ...any) {
 		return nil
 	}
 	return u.debugf
+}
+
+// retryingHTTP is the retry policy for every server we publish to (the
+// index, Fulcio, Rekor): connection errors, 429 and 5xx retried
+// --retries times with backoff, Retry-After honoured up to two minutes.
+func retryingHTTP(cfg *config, u *ui) *retryablehttp.Client {
+	c := upload.NewHTTP(upload.HTTPConfig{
+		Retries:       cfg.Retries,
+		WaitMin:       time.Second,
+		WaitMax:       30 * time.Second,
+		RetryAfterMax: 2 * time.Minute,
+		UserAgent:     "pypi-publish/" + versionString(),
+		Log:           verboseLog(u),
+	})
+	if cfg.RetryWait > 0 {
+		c.RetryWaitMin, c.RetryWaitMax = cfg.RetryWait, cfg.RetryWait
+	}
+	return c
 }

@@ -29,7 +29,7 @@ func verifyCommand(getenv func(string) string) *cli.Command {
 			&cli.StringFlag{Name: "email", Usage: "service account of a Google trusted publisher"},
 			&cli.StringFlag{Name: "issuer", Usage: "OIDC issuer of the signing certificate (with --san or --san-regex, instead of the publisher flags)"},
 			&cli.StringFlag{Name: "san", Usage: "exact subject alternative name of the signing certificate"},
-			&cli.StringFlag{Name: "san-regex", Usage: "regular expression the subject alternative name must match"},
+			&cli.StringFlag{Name: "san-regex", Usage: "regular expression the whole subject alternative name must match (anchored at both ends, e.g. 'https://github\\.com/o/r/\\.github/workflows/release\\.yml@.*')"},
 			&cli.StringFlag{Name: "trusted-root", Usage: "trusted_root.json (default: production Sigstore's)" + envHelp("sigstore-trusted-root")},
 		},
 		Action: func(c *cli.Context) error {

@@ -31,8 +31,8 @@ type noteSignature struct {
 
 // verifyCheckpoint checks a Rekor v1 checkpoint, a signed note whose
 // text is "<origin>\n<tree size>\n<base64 root hash>\n[other lines]",
-// and returns the tree size and root hash it states. Signature lines
-// whose key hint is not log's are ignored; one of log's must verify.
+// and returns the tree size and root hash it states. It has at least
+// one signature line, and every one must be log's and verify.
 func verifyCheckpoint(envelope string, log *root.TransparencyLog) (size uint64, rootHash []byte, err error) {
 	if envelope == "" {
 		return 0, nil, errors.New("missing")
@@ -51,25 +51,20 @@ func verifyCheckpoint(envelope string, log *root.TransparencyLog) (size uint64, 
 	}
 	h := sha256.Sum256(der)
 	hint := binary.BigEndian.Uint32(h[:4])
-	var firstErr error
+	// As sigstore-python (PyPI) does: every signature line must be the
+	// log's, and verify. Rekor v1 signs its checkpoints alone, so a
+	// second signer is not something PyPI would accept either.
 	for _, s := range sigs {
 		if s.keyHint != hint {
-			continue
+			return 0, nil, fmt.Errorf("signature by %q (key hint %08x) is not the log's (hint %08x)", s.name, s.keyHint, hint)
 		}
 		// Rekor v1 signs the SHA-256 of the text whatever the trust
 		// root says about the log's signature hash.
-		err := verifyLogSignature(log.PublicKey, crypto.SHA256, []byte(text), s.sig)
-		if err == nil {
-			return size, rootHash, nil
-		}
-		if firstErr == nil {
-			firstErr = err
+		if err := verifyLogSignature(log.PublicKey, crypto.SHA256, []byte(text), s.sig); err != nil {
+			return 0, nil, fmt.Errorf("signature invalid: %w", err)
 		}
 	}
-	if firstErr == nil {
-		return 0, nil, fmt.Errorf("no signature by the log's key (hint %08x)", hint)
-	}
-	return 0, nil, fmt.Errorf("signature invalid: %w", firstErr)
+	return size, rootHash, nil
 }
 
 // parseSignedNote splits a signed note into its text, which ends with a

@@ -6,6 +6,8 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"net"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -36,15 +38,46 @@ type credentials struct {
 	cur *credential
 }
 
-func (s *Signer) newCredentials() *credentials {
+func (s *Signer) newCredentials() (*credentials, error) {
 	base := s.FulcioURL
 	if base == "" {
 		base = ProductionFulcioURL
 	}
+	if err := checkFulcioURL(base); err != nil {
+		return nil, err
+	}
 	return &credentials{
 		idToken: s.IDToken,
 		fulcio:  fulcioClient{base: strings.TrimSuffix(base, "/"), http: s.httpClient()},
+	}, nil
+}
+
+// checkFulcioURL refuses a Fulcio URL that would send the ID token, a
+// bearer credential, in clear text or somewhere other than Fulcio's API:
+// https only, except to this machine (a test or a local Fulcio), and no
+// query or fragment for the API path to be appended after.
+func checkFulcioURL(base string) error {
+	u, err := url.Parse(base)
+	if err != nil {
+		return fmt.Errorf("bad Fulcio URL: %w", err)
 	}
+	switch {
+	case u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "":
+		return fmt.Errorf("bad Fulcio URL %q: want https://host[/path]", base)
+	case u.Scheme == "https":
+		return nil
+	case u.Scheme == "http" && isLoopback(u.Hostname()):
+		return nil
+	}
+	return fmt.Errorf("bad Fulcio URL %q: the ID token would travel unencrypted; use https (http only to localhost)", base)
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // get returns a credential fit for signing one more file, and marks it

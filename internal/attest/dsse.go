@@ -5,6 +5,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/rand"
 	"crypto/sha256"
+	"fmt"
 	"strconv"
 )
 
@@ -38,19 +39,13 @@ func signStatement(key *ecdsa.PrivateKey, statement []byte) (dsseEnvelope, error
 	}, nil
 }
 
-// verifySignature checks sig over message with a certificate's public
-// key, hashing as Sigstore clients do for the key's type: SHA-384 for
-// P-384, SHA-512 for P-521, SHA-256 otherwise (Ed25519 signs message
-// itself).
+// verifySignature checks the DSSE signature sig over message with the
+// certificate's public key as PyPI does (sigstore-python): ECDSA with
+// SHA-256, whatever the curve. An attestation signed otherwise would be
+// refused on upload, so it is refused here too.
 func verifySignature(pub crypto.PublicKey, message, sig []byte) error {
-	hash := crypto.SHA256
-	if k, ok := pub.(*ecdsa.PublicKey); ok && k.Curve != nil {
-		switch k.Curve.Params().BitSize {
-		case 384:
-			hash = crypto.SHA384
-		case 521:
-			hash = crypto.SHA512
-		}
+	if _, ok := pub.(*ecdsa.PublicKey); !ok {
+		return fmt.Errorf("the certificate's key is %T; PyPI takes ECDSA signatures only", pub)
 	}
-	return verifyLogSignature(pub, hash, message, sig)
+	return verifyLogSignature(pub, crypto.SHA256, message, sig)
 }

@@ -98,6 +98,10 @@ func (f fulcioClient) certificate(ctx context.Context, token string, key *ecdsa.
 		return nil, err
 	}
 	if status != http.StatusOK {
+		// Redacted before it is cut short: a server that echoes the
+		// request could otherwise leave part of the token past the cut,
+		// where stepError's whole-token redaction cannot find it.
+		answer = bytes.ReplaceAll(answer, []byte(token), []byte("[redacted]"))
 		return nil, fmt.Errorf("Fulcio returned %d %s: %s", status, http.StatusText(status), snippet(answer))
 	}
 	var resp fulcioResponse
@@ -134,9 +138,9 @@ func samePublicKey(a, b crypto.PublicKey) bool {
 // bytes of the body (trimmed, for messages) and the Location header. A
 // bearer token, if given, goes in the Authorization header. Retrying is
 // the HTTP client's business: the body is a bytes.Reader, which it can
-// replay.
+// replay. callTimeout bounds the call, retries included.
 func call(ctx context.Context, hc *http.Client, method, url string, body []byte, bearer string) (int, []byte, string, error) {
-	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	ctx, cancel := context.WithTimeout(ctx, callTimeout)
 	defer cancel()
 	var rd io.Reader
 	if body != nil {
@@ -158,9 +162,12 @@ func call(ctx context.Context, hc *http.Client, method, url string, body []byte,
 		return 0, nil, "", err
 	}
 	defer resp.Body.Close()
-	answer, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
+	answer, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer+1))
 	if err != nil {
 		return 0, nil, "", fmt.Errorf("%s %s: reading the answer: %w", method, url, err)
+	}
+	if len(answer) > maxAnswer {
+		return 0, nil, "", fmt.Errorf("%s %s: answer larger than %d bytes (%s)", method, url, maxAnswer, resp.Status)
 	}
 	return resp.StatusCode, bytes.TrimSpace(answer), resp.Header.Get("Location"), nil
 }

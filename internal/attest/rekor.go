@@ -123,7 +123,7 @@ func (r rekorClient) logDSSE(ctx context.Context, env dsseEnvelope, certPEM []by
 func (r rekorClient) fetch(ctx context.Context, location string) (int, []byte, error) {
 	base, _ := url.Parse(r.base)
 	u, err := base.Parse(location)
-	if err != nil || u.Host != base.Host || !strings.Contains(u.Path, entriesPath+"/") {
+	if err != nil || u.Scheme != base.Scheme || u.Host != base.Host || !strings.Contains(u.Path, entriesPath+"/") {
 		return 0, nil, fmt.Errorf("Rekor pointed to the existing entry at %q, not an entry of this log", location)
 	}
 	status, answer, _, err := call(ctx, r.http, http.MethodGet, u.String(), nil, "")

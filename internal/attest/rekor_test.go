@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/x509"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -17,7 +18,10 @@ import (
 func TestRekorConflictFetchesExistingEntry(t *testing.T) {
 	f := newFixture(t)
 	s := f.signer()
-	creds := s.newCredentials()
+	creds, err := s.newCredentials()
+	if err != nil {
+		t.Fatal(err)
+	}
 	cred, err := creds.get(context.Background(), true)
 	if err != nil {
 		t.Fatal(err)
@@ -68,6 +72,10 @@ func TestSigstoreAnswersRefused(t *testing.T) {
 		{name: "Rekor refuses", path: entriesPath, status: 400, body: `{"code":400,"message":"bad entry"}`, wantErr: "Rekor returned 400 Bad Request: {\"code\":400"},
 		{name: "Rekor conflict elsewhere", path: entriesPath, status: 409,
 			header: map[string]string{"Location": "https://evil.example/api/v1/log/entries/aa"}, wantErr: "not an entry of this log"},
+		{name: "Rekor answers another entry", path: entriesPath, status: 201,
+			body:    `{"a":{"body":"eyJhcGlWZXJzaW9uIjoiMC4wLjEiLCJraW5kIjoiZHNzZSIsInNwZWMiOnt9fQ==","logID":"aa","verification":{"signedEntryTimestamp":"AQ==","inclusionProof":{"rootHash":"aa","checkpoint":"x"}}}}`,
+			wantErr: "not the one submitted"},
+		{name: "Rekor answer too large", path: entriesPath, status: 201, body: `"` + strings.Repeat("a", maxAnswer) + `"`, wantErr: "answer larger than"},
 		{name: "Fulcio no certificate", path: "/api/v2/signingCert", status: 200, body: `{}`, wantErr: "holds no certificate"},
 		{name: "Fulcio not PEM", path: "/api/v2/signingCert", status: 200,
 			body: `{"signedCertificateEmbeddedSct":{"chain":{"certificates":["xyz"]}}}`, wantErr: "not PEM"},
@@ -136,4 +144,40 @@ func FuzzRekorAnswer(f *testing.F) {
 			t.Fatalf("encodeEntry of a parsed answer: %v", err)
 		}
 	})
+}
+
+// The ID token is a bearer credential: it goes to Fulcio over https, or
+// in clear only to this machine, and never after a query string.
+func TestFulcioURLChecked(t *testing.T) {
+	tests := []struct {
+		url string
+		ok  bool
+	}{
+		{"https://fulcio.sigstore.dev", true},
+		{"https://fulcio.example/prefix/", true},
+		{"http://127.0.0.1:5555", true},
+		{"http://[::1]:5555", true},
+		{"http://localhost:5555", true},
+		{"http://fulcio.example", false},
+		{"https://fulcio.example/?x=1", false},
+		{"https://user:pw@fulcio.example", false},
+		{"fulcio.example", false},
+		{"ftp://fulcio.example", false},
+	}
+	for _, tt := range tests {
+		s := &Signer{FulcioURL: tt.url}
+		_, err := s.newCredentials()
+		if (err == nil) != tt.ok {
+			t.Errorf("Fulcio URL %q: err = %v, want ok=%v", tt.url, err, tt.ok)
+		}
+	}
+	s := &Signer{FulcioURL: "http://fulcio.example", IDToken: func(context.Context) (string, error) {
+		t.Fatal("a token was fetched for a clear-text Fulcio")
+		return "", nil
+	}}
+	_, err := s.Sign(context.Background(), []Subject{subject("demo-1.0.tar.gz")})
+	var e *Error
+	if !errors.As(err, &e) || e.Step != StepFulcio || !strings.Contains(err.Error(), "unencrypted") {
+		t.Fatalf("Sign with an http Fulcio = %v", err)
+	}
 }

@@ -25,8 +25,10 @@ const (
 // Signer.Concurrency is not set. Each file costs one Rekor round trip.
 const DefaultConcurrency = 4
 
-// requestTimeout bounds one Fulcio or Rekor request.
-const requestTimeout = 30 * time.Second
+// callTimeout bounds one Fulcio or Rekor call, with the retries of a
+// retrying HTTP client; that client should bound each attempt (30
+// seconds is plenty: real answers take well under a second).
+const callTimeout = 3 * time.Minute
 
 // Signer makes publish attestations with Sigstore. The zero value (plus
 // IDToken) signs with production Fulcio and Rekor.
@@ -79,7 +81,10 @@ func (s *Signer) Sign(ctx context.Context, subjects []Subject) ([]Attestation, e
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
-	creds := s.newCredentials()
+	creds, err := s.newCredentials()
+	if err != nil {
+		return nil, &Error{Step: StepFulcio, Err: err}
+	}
 	log, err := s.newRekor()
 	if err != nil {
 		return nil, &Error{Step: StepRekor, Err: err}
@@ -155,18 +160,21 @@ func (s *Signer) signOne(ctx context.Context, creds *credentials, log rekorClien
 	if err != nil {
 		return Attestation{}, stepError(StepRekor, sub.Filename, err, "")
 	}
+	a := Attestation{
+		Version:              1,
+		VerificationMaterial: VerificationMaterial{Certificate: cred.cert},
+		Envelope:             Envelope{Statement: env.Payload, Signature: env.Signatures[0].Sig},
+	}
+	// Without a trust root nothing else would notice a log that answers
+	// with some other entry.
+	if err := checkEntryBody(entry.GetCanonicalizedBody(), a); err != nil {
+		return Attestation{}, stepError(StepRekor, sub.Filename, fmt.Errorf("the log's entry is not the one submitted: %w", err), "")
+	}
 	raw, err := encodeEntry(entry)
 	if err != nil {
 		return Attestation{}, stepError(StepConvert, sub.Filename, err, "")
 	}
-	a := Attestation{
-		Version: 1,
-		VerificationMaterial: VerificationMaterial{
-			Certificate:         cred.cert,
-			TransparencyEntries: []json.RawMessage{raw},
-		},
-		Envelope: Envelope{Statement: env.Payload, Signature: env.Signatures[0].Sig},
-	}
+	a.VerificationMaterial.TransparencyEntries = []json.RawMessage{raw}
 	if s.TrustedRoot != nil {
 		if err := verifyAttestation(a, sub.Filename, sub.SHA256, s.TrustedRoot, nil); err != nil {
 			return Attestation{}, stepError(StepVerify, sub.Filename, err, "")

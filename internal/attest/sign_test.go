@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -214,25 +215,33 @@ func closedURL(t *testing.T) string {
 // get the token into the error, however the error is printed or unwrapped.
 func TestSignErrorHidesToken(t *testing.T) {
 	const canary = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJjYW5hcnkiLCJhdWQiOiJzaWdzdG9yZSJ9.c2VjcmV0LWNhbmFyeQ"
-	echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		http.Error(w, "bad request from "+r.Header.Get("Authorization"), http.StatusBadRequest)
-	}))
-	defer echo.Close()
-	s := &Signer{
-		FulcioURL: echo.URL, RekorURL: echo.URL, HTTP: echo.Client(),
-		IDToken: func(context.Context) (string, error) { return canary, nil },
-	}
-	_, err := s.Sign(context.Background(), []Subject{subject("demo-1.0.tar.gz")})
-	if err == nil {
-		t.Fatal("Sign succeeded against an echoing server")
-	}
-	for e := err; e != nil; e = errors.Unwrap(e) {
-		if strings.Contains(e.Error(), canary) {
-			t.Fatalf("error chain reveals the token: %v", e)
-		}
-	}
-	if !strings.Contains(err.Error(), "[redacted]") || !strings.Contains(err.Error(), "Fulcio") {
-		t.Errorf("error = %v, want the Fulcio step with the token redacted", err)
+	// Padding puts the echoed token before, across and after the point
+	// where the error message cuts a long answer short.
+	for _, pad := range []int{0, 4032, 5000} {
+		t.Run(fmt.Sprintf("pad=%d", pad), func(t *testing.T) {
+			echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				http.Error(w, strings.Repeat(".", pad)+"bad request from "+r.Header.Get("Authorization"), http.StatusBadRequest)
+			}))
+			defer echo.Close()
+			s := &Signer{
+				FulcioURL: echo.URL, RekorURL: echo.URL, HTTP: echo.Client(),
+				IDToken: func(context.Context) (string, error) { return canary, nil },
+			}
+			_, err := s.Sign(context.Background(), []Subject{subject("demo-1.0.tar.gz")})
+			if err == nil {
+				t.Fatal("Sign succeeded against an echoing server")
+			}
+			for e := err; e != nil; e = errors.Unwrap(e) {
+				for _, part := range strings.Split(canary, ".") {
+					if strings.Contains(e.Error(), part[:12]) {
+						t.Fatalf("error chain reveals part of the token: %v", e)
+					}
+				}
+			}
+			if !strings.Contains(err.Error(), "Fulcio") || pad < 5000 && !strings.Contains(err.Error(), "[redacted]") {
+				t.Errorf("error = %v, want the Fulcio step with the token redacted", err)
+			}
+		})
 	}
 }
 

@@ -55,6 +55,7 @@ func verifyAttestation(a Attestation, filename, sha256hex string, trusted root.T
 	if err != nil || len(digest) != sha256.Size {
 		return fmt.Errorf("attest: sha256 %q is not a hex SHA-256 digest", sha256hex)
 	}
+	sha256hex = hex.EncodeToString(digest) // lowercase, as statements have it
 	leaf, err := x509.ParseCertificate(a.VerificationMaterial.Certificate)
 	if err != nil {
 		return verificationError("unreadable certificate: %w", err)
@@ -106,7 +107,11 @@ func verifyChain(leaf *x509.Certificate, at time.Time, trusted root.TrustedMater
 	var firstErr error
 	for _, ca := range trusted.FulcioCertificateAuthorities() {
 		chains, err := ca.Verify(leaf, at)
-		if err == nil && len(chains) > 0 && len(chains[0]) > 1 {
+		if err == nil && (len(chains) == 0 || len(chains[0]) < 2) {
+			// A leaf that is its own root: no issuer to check an SCT against.
+			err = errors.New("the certificate is not issued by a Fulcio CA")
+		}
+		if err == nil {
 			return chains[0], nil
 		}
 		if firstErr == nil {
@@ -165,8 +170,9 @@ func checkEntryBody(body []byte, a Attestation) error {
 	if err != nil {
 		return errors.New("the logged verifier is not base64")
 	}
-	block, _ := pem.Decode(verifier)
-	if block == nil || !bytes.Equal(block.Bytes, a.VerificationMaterial.Certificate) {
+	block, rest := pem.Decode(verifier)
+	if block == nil || block.Type != "CERTIFICATE" || len(bytes.TrimSpace(rest)) != 0 ||
+		!bytes.Equal(block.Bytes, a.VerificationMaterial.Certificate) {
 		return errors.New("the logged verifier is not the attestation's certificate")
 	}
 	return nil
@@ -195,7 +201,8 @@ type Identity struct {
 	// Issuer is the OIDC issuer the certificate was issued for.
 	Issuer string
 	// SAN is the exact subject alternative name, or SANRegex a regular
-	// expression it must match. For GitHub Actions the SAN is the
+	// expression the whole of it must match (it is anchored at both
+	// ends, unlike cosign's --certificate-identity-regexp). For GitHub Actions the SAN is the
 	// workflow that ran, https://github.com/<o>/<r>/.github/workflows/<f>@<ref>,
 	// which for a reusable workflow lives in another repository.
 	SAN, SANRegex string
@@ -255,12 +262,23 @@ func (id Identity) check() error {
 	if _, err := regexp.Compile(id.SANRegex); err != nil {
 		return fmt.Errorf("attest: identity SAN pattern: %w", err)
 	}
+	if id.SAN == "" && id.SANRegex == "" && id.SourceRepositoryURI == "" && id.BuildConfig == "" {
+		// Any workload of the issuer would do: every GitHub repository.
+		return errors.New("attest: identity names only an issuer; give a SAN, a SAN pattern, a repository or a build config")
+	}
 	return nil
+}
+
+// sanPattern compiles a SAN pattern to match the whole SAN, so that
+// "https://github.com/o/r/.*" cannot be satisfied by a SAN that merely
+// contains it (another repository's workflow on a branch so named).
+func sanPattern(expr string) *regexp.Regexp {
+	return regexp.MustCompile(`^(?:` + expr + `)$`)
 }
 
 // verifyCertificate checks the signer identity Fulcio recorded in leaf
 // (whose chain is already verified) against id: the OIDC issuer, the
-// SAN (exactly, or matching the unanchored pattern), the source
+// SAN (exactly, or wholly matching the pattern), the source
 // repository and the build config.
 func (id Identity) verifyCertificate(leaf *x509.Certificate) error {
 	c, err := certificate.SummarizeCertificate(leaf)
@@ -272,7 +290,7 @@ func (id Identity) verifyCertificate(leaf *x509.Certificate) error {
 		return verificationError("failed to verify certificate identity: issuer %q is not %q", c.Issuer, id.Issuer)
 	case id.SAN != "" && c.SubjectAlternativeName != id.SAN:
 		return verificationError("failed to verify certificate identity: SAN %q is not %q", c.SubjectAlternativeName, id.SAN)
-	case id.SANRegex != "" && !regexp.MustCompile(id.SANRegex).MatchString(c.SubjectAlternativeName):
+	case id.SANRegex != "" && !sanPattern(id.SANRegex).MatchString(c.SubjectAlternativeName):
 		return verificationError("failed to verify certificate identity: SAN %q does not match %q", c.SubjectAlternativeName, id.SANRegex)
 	case id.SourceRepositoryURI != "" && c.SourceRepositoryURI != id.SourceRepositoryURI:
 		return verificationError("failed to verify certificate identity: source repository %q is not %q", c.SourceRepositoryURI, id.SourceRepositoryURI)

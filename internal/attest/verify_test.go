@@ -2,6 +2,12 @@ package attest
 
 import (
 	"bytes"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/sha512"
 	"errors"
 	"strings"
 	"testing"
@@ -42,7 +48,10 @@ func TestVerifyRejects(t *testing.T) {
 		{name: "genuine", trusted: true},
 		{name: "exact SAN", trusted: true, id: Identity{Issuer: GitHubIssuer,
 			SAN: "https://github.com/" + repo + "/.github/workflows/release.yml@refs/tags/v1.0"}},
-		{name: "SAN pattern", trusted: true, id: Identity{Issuer: GitHubIssuer, SANRegex: `^https://github\.com/octo-org/`}},
+		{name: "SAN pattern", trusted: true, id: Identity{Issuer: GitHubIssuer, SANRegex: `https://github\.com/octo-org/octo-repo/\.github/workflows/release\.yml@.*`}},
+		// The pattern must match the whole SAN, not a part of it.
+		{name: "SAN pattern matching a part", trusted: true, id: Identity{Issuer: GitHubIssuer, SANRegex: `workflows/release\.yml`},
+			wantErr: "does not match"},
 		{name: "other file name", filename: "demo-2.0-py3-none-any.whl", trusted: true,
 			wantErr: "subject does not match distribution name", subject: true},
 		{name: "other digest", digest: strings.Repeat("00", 32), trusted: true,
@@ -158,6 +167,7 @@ func TestVerifyBadArguments(t *testing.T) {
 		noRoot bool
 	}{
 		{name: "no issuer", digest: sub.SHA256, id: Identity{SAN: "x"}},
+		{name: "issuer only", digest: sub.SHA256, id: Identity{Issuer: GitHubIssuer}},
 		{name: "SAN and pattern", digest: sub.SHA256, id: Identity{Issuer: GitHubIssuer, SAN: "x", SANRegex: "x"}},
 		{name: "bad pattern", digest: sub.SHA256, id: Identity{Issuer: GitHubIssuer, SANRegex: "("}},
 		{name: "bad digest", digest: "xyz", id: f.identity()},
@@ -212,5 +222,41 @@ func TestLoadTrustedRoot(t *testing.T) {
 	}
 	if !bytes.Contains(productionRoot, []byte("https://rekor.sigstore.dev")) {
 		t.Error("embedded root does not name production Rekor")
+	}
+}
+
+// A digest in capitals is the same digest.
+func TestVerifyUppercaseDigest(t *testing.T) {
+	f := newFixture(t)
+	sub := subject("demo-1.0.tar.gz")
+	a := signOne(t, f, sub)
+	if err := Verify(a, sub.Filename, strings.ToUpper(sub.SHA256), f.trusted, f.identity()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// PyPI verifies DSSE signatures as ECDSA with SHA-256 only.
+func TestVerifySignatureKeyTypes(t *testing.T) {
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg := pae(InTotoPayloadType, []byte("{}"))
+	if err := verifySignature(pub, msg, ed25519.Sign(priv, msg)); err == nil || !strings.Contains(err.Error(), "ECDSA") {
+		t.Fatalf("an Ed25519 signature = %v, want a refusal naming ECDSA", err)
+	}
+	key, err := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d384 := sha512.Sum384(msg)
+	sig384, _ := ecdsa.SignASN1(rand.Reader, key, d384[:])
+	if err := verifySignature(&key.PublicKey, msg, sig384); err == nil {
+		t.Fatal("a P-384 signature over SHA-384 verified; PyPI hashes with SHA-256")
+	}
+	d256 := sha256.Sum256(msg)
+	sig256, _ := ecdsa.SignASN1(rand.Reader, key, d256[:])
+	if err := verifySignature(&key.PublicKey, msg, sig256); err != nil {
+		t.Fatalf("a P-384 signature over SHA-256: %v", err)
 	}
 }
