@@ -1,7 +1,9 @@
 package attest
 
 import (
+	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -180,4 +182,110 @@ func TestVerifierAgreesWithSigstoreGo(t *testing.T) {
 			})
 		}
 	}
+}
+
+// TestVerifierBitFlips flips bits all over a real production attestation
+// (every 7th byte of the certificate, statement, signature, entry body,
+// signed entry timestamp and checkpoint). Whatever we accept, sigstore-go
+// must accept too; and the only bytes that may change without a refusal
+// are the signer name on the checkpoint's signature line, which no
+// signature covers. (Run once by hand over every byte, two bits each:
+// the 36 flips accepted were all in that name, by both verifiers.)
+func TestVerifierBitFlips(t *testing.T) {
+	prod, err := Load("testdata/" + prodFile + Suffix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prodRoot, err := ProductionTrustedRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc, err := prod.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	entryField := func(path ...string) (get func(*Attestation) []byte, set func(*Attestation, []byte)) {
+		// The last element names a base64 field, or "envelope" (text).
+		walk := func(e map[string]any) map[string]any {
+			for _, p := range path[:len(path)-1] {
+				e = e[p].(map[string]any)
+			}
+			return e
+		}
+		leaf := path[len(path)-1]
+		get = func(a *Attestation) []byte {
+			var e map[string]any
+			if err := json.Unmarshal(a.VerificationMaterial.TransparencyEntries[0], &e); err != nil {
+				t.Fatal(err)
+			}
+			v := walk(e)[leaf].(string)
+			if leaf == "envelope" {
+				return []byte(v)
+			}
+			b, err := base64.StdEncoding.DecodeString(v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return b
+		}
+		set = func(a *Attestation, b []byte) {
+			editEntry(t, a, func(e map[string]any) {
+				if leaf == "envelope" {
+					walk(e)[leaf] = string(b)
+				} else {
+					walk(e)[leaf] = base64.StdEncoding.EncodeToString(b)
+				}
+			})
+		}
+		return get, set
+	}
+	type field struct {
+		name string
+		get  func(*Attestation) []byte
+		set  func(*Attestation, []byte)
+	}
+	fields := []field{
+		{"certificate", func(a *Attestation) []byte { return a.VerificationMaterial.Certificate },
+			func(a *Attestation, b []byte) { a.VerificationMaterial.Certificate = b }},
+		{"statement", func(a *Attestation) []byte { return a.Envelope.Statement },
+			func(a *Attestation, b []byte) { a.Envelope.Statement = b }},
+		{"signature", func(a *Attestation) []byte { return a.Envelope.Signature },
+			func(a *Attestation, b []byte) { a.Envelope.Signature = b }},
+	}
+	for _, path := range [][]string{
+		{"canonicalizedBody"},
+		{"inclusionPromise", "signedEntryTimestamp"},
+		{"inclusionProof", "checkpoint", "envelope"},
+	} {
+		get, set := entryField(path...)
+		fields = append(fields, field{path[len(path)-1], get, set})
+	}
+	cp := string(fields[len(fields)-1].get(&prod))
+	nameStart := strings.Index(cp, "\n\n\u2014 ") + len("\n\n\u2014 ")
+	nameEnd := nameStart + strings.Index(cp[nameStart:], " ")
+
+	flips := 0
+	for _, f := range fields {
+		n := len(f.get(&prod))
+		for i := 0; i < n; i += 7 {
+			a, err := Parse(enc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b := append([]byte(nil), f.get(&a)...)
+			b[i] ^= 1
+			f.set(&a, b)
+			flips++
+			if verifyAttestation(a, prodFile, prodDigest, prodRoot, nil) != nil {
+				continue
+			}
+			if ref := referenceVerify(t, a, prodDigest, prodRoot); ref != nil {
+				t.Errorf("%s byte %d: we accept what sigstore-go refuses: %v", f.name, i, ref)
+			}
+			if f.name != "envelope" || i < nameStart || i >= nameEnd {
+				t.Errorf("%s byte %d: a flipped bit was accepted", f.name, i)
+			}
+		}
+	}
+	t.Logf("%d flips", flips)
 }
