@@ -39,37 +39,41 @@ type credentials struct {
 }
 
 func (s *Signer) newCredentials() (*credentials, error) {
-	base := s.FulcioURL
-	if base == "" {
-		base = ProductionFulcioURL
-	}
-	if err := checkFulcioURL(base); err != nil {
+	base, err := serviceURL("Fulcio", s.FulcioURL, ProductionFulcioURL, true)
+	if err != nil {
 		return nil, err
 	}
 	return &credentials{
 		idToken: s.IDToken,
-		fulcio:  fulcioClient{base: strings.TrimSuffix(base, "/"), http: s.httpClient()},
+		fulcio:  fulcioClient{base: base, http: s.httpClient()},
 	}, nil
 }
 
-// checkFulcioURL refuses a Fulcio URL that would send the ID token, a
-// bearer credential, in clear text or somewhere other than Fulcio's API:
-// https only, except to this machine (a test or a local Fulcio), and no
-// query or fragment for the API path to be appended after.
-func checkFulcioURL(base string) error {
+// serviceURL checks the base URL of a Sigstore service (production's
+// when given is empty) and returns it without a trailing slash: http(s)
+// with a host. Fulcio gets the ID token, a bearer credential, so for it
+// (carriesToken) the URL must not send it in clear text (https, or http
+// to this machine only: a test or a local Fulcio) nor anywhere but the
+// API path (no user, query or fragment for the path to follow).
+func serviceURL(service, given, production string, carriesToken bool) (string, error) {
+	base := given
+	if base == "" {
+		base = production
+	}
 	u, err := url.Parse(base)
 	if err != nil {
-		return fmt.Errorf("bad Fulcio URL: %w", err)
+		return "", fmt.Errorf("bad %s URL: %w", service, err)
 	}
 	switch {
-	case u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "":
-		return fmt.Errorf("bad Fulcio URL %q: want https://host[/path]", base)
-	case u.Scheme == "https":
-		return nil
-	case u.Scheme == "http" && isLoopback(u.Hostname()):
-		return nil
+	case u.Scheme != "https" && u.Scheme != "http" || u.Host == "":
+		return "", fmt.Errorf("bad %s URL %q: want http(s)://host[/path]", service, base)
+	case !carriesToken:
+	case u.User != nil || u.RawQuery != "" || u.Fragment != "":
+		return "", fmt.Errorf("bad %s URL %q: want https://host[/path]", service, base)
+	case u.Scheme == "http" && !isLoopback(u.Hostname()):
+		return "", fmt.Errorf("bad %s URL %q: the ID token would travel unencrypted; use https (http only to localhost)", service, base)
 	}
-	return fmt.Errorf("bad Fulcio URL %q: the ID token would travel unencrypted; use https (http only to localhost)", base)
+	return strings.TrimSuffix(base, "/"), nil
 }
 
 func isLoopback(host string) bool {

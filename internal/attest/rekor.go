@@ -68,18 +68,11 @@ const entriesPath = "/api/v1/log/entries"
 
 // newRekor checks the Rekor URL and returns a client for it.
 func (s *Signer) newRekor() (rekorClient, error) {
-	base := s.RekorURL
-	if base == "" {
-		base = ProductionRekorURL
-	}
-	u, err := url.Parse(base)
+	base, err := serviceURL("Rekor", s.RekorURL, ProductionRekorURL, false)
 	if err != nil {
-		return rekorClient{}, fmt.Errorf("bad Rekor URL: %w", err)
+		return rekorClient{}, err
 	}
-	if u.Scheme != "https" && u.Scheme != "http" || u.Host == "" {
-		return rekorClient{}, fmt.Errorf("bad Rekor URL %q: want http(s)://host[/path]", base)
-	}
-	return rekorClient{base: strings.TrimSuffix(base, "/"), http: s.httpClient()}, nil
+	return rekorClient{base: base, http: s.httpClient()}, nil
 }
 
 // logDSSE logs env, signed by the key of the PEM certificate certPEM,
@@ -104,16 +97,18 @@ func (r rekorClient) logDSSE(ctx context.Context, env dsseEnvelope, certPEM []by
 	if err != nil {
 		return nil, err
 	}
-	if status == http.StatusConflict && location != "" {
+	switch {
+	case status == http.StatusCreated:
+	case status == http.StatusConflict && location != "":
 		status, answer, err = r.fetch(ctx, location)
 		if err != nil {
 			return nil, err
 		}
-	} else if status != http.StatusCreated {
+		if status != http.StatusOK && status != http.StatusCreated {
+			return nil, fmt.Errorf("Rekor returned %d %s for the existing entry: %s", status, http.StatusText(status), snippet(answer))
+		}
+	default:
 		return nil, fmt.Errorf("Rekor returned %d %s: %s", status, http.StatusText(status), snippet(answer))
-	}
-	if status != http.StatusOK && status != http.StatusCreated {
-		return nil, fmt.Errorf("Rekor returned %d %s for the existing entry: %s", status, http.StatusText(status), snippet(answer))
 	}
 	return parseRekorAnswer(answer)
 }
