@@ -62,14 +62,7 @@ func referenceVerify(t *testing.T, a Attestation, sha256hex string, trusted root
 // attestation and with one made by our signer, in every part a verifier
 // checks, and requires our verdict to be sigstore-go's.
 func TestVerifierAgreesWithSigstoreGo(t *testing.T) {
-	prod, err := Load("testdata/" + prodFile + Suffix)
-	if err != nil {
-		t.Fatal(err)
-	}
-	prodRoot, err := ProductionTrustedRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
+	prod, prodRoot := loadProduction(t)
 	f := newFixture(t)
 	sub := subject("demo-1.0.tar.gz")
 	ours := signOne(t, f, sub)
@@ -192,14 +185,7 @@ func TestVerifierAgreesWithSigstoreGo(t *testing.T) {
 // signature covers. (Run once by hand over every byte, two bits each:
 // the 36 flips accepted were all in that name, by both verifiers.)
 func TestVerifierBitFlips(t *testing.T) {
-	prod, err := Load("testdata/" + prodFile + Suffix)
-	if err != nil {
-		t.Fatal(err)
-	}
-	prodRoot, err := ProductionTrustedRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
+	prod, prodRoot := loadProduction(t)
 	enc, err := prod.Encode()
 	if err != nil {
 		t.Fatal(err)

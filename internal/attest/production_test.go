@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/sigstore/sigstore-go/pkg/root"
 )
 
 // A real attestation, made by pypi-attestations' own release workflow on
@@ -16,7 +18,10 @@ const (
 	prodRepo   = "trailofbits/pypi-attestations"
 )
 
-func TestVerifyProductionAttestation(t *testing.T) {
+// loadProduction returns the real attestation and the embedded
+// production trust root it verifies against.
+func loadProduction(t testing.TB) (Attestation, *root.TrustedRoot) {
+	t.Helper()
 	a, err := Load("testdata/" + prodFile + Suffix)
 	if err != nil {
 		t.Fatal(err)
@@ -25,6 +30,11 @@ func TestVerifyProductionAttestation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return a, tr
+}
+
+func TestVerifyProductionAttestation(t *testing.T) {
+	a, tr := loadProduction(t)
 	tests := []struct {
 		name     string
 		filename string
@@ -58,16 +68,9 @@ func TestVerifyProductionAttestation(t *testing.T) {
 }
 
 func TestVerifyProductionTampered(t *testing.T) {
-	a, err := Load("testdata/" + prodFile + Suffix)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr, err := ProductionTrustedRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, tr := loadProduction(t)
 	a.Envelope.Signature[len(a.Envelope.Signature)-1] ^= 1
-	err = Verify(a, prodFile, prodDigest, tr, GitHubIdentity(prodRepo, "release.yml"))
+	err := Verify(a, prodFile, prodDigest, tr, GitHubIdentity(prodRepo, "release.yml"))
 	var se *SubjectError
 	if err == nil || errors.As(err, &se) {
 		t.Fatalf("Verify of a tampered signature = %v, want a verification error", err)

@@ -49,14 +49,7 @@ func loadRealMaterial(t testing.TB) realMaterial {
 
 func loadRealRoot(t testing.TB) *root.TrustedRoot {
 	t.Helper()
-	data, err := os.ReadFile("production_trusted_root.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr, err := root.NewTrustedRootFromJSON(data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, tr := loadProduction(t)
 	return tr
 }
 
