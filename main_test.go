@@ -122,7 +122,7 @@ func setupScript(env *testscript.Env) error {
 	return nil
 }
 
-func index(ts *testscript.TestScript) *pypitest.Index {
+func fakeIndex(ts *testscript.TestScript) *pypitest.Index {
 	return ts.Value("index").(*pypitest.Index)
 }
 
@@ -197,7 +197,7 @@ func cmdPypi(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) == 0 {
 		ts.Fatalf("usage: pypi uploaded|files|posts|field|fail|drop|token|project ...")
 	}
-	idx := index(ts)
+	idx := fakeIndex(ts)
 	check := func(ok bool, format string, a ...any) {
 		if ok == neg {
 			if neg {

@@ -4,10 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/pypi-publish/pypi-publish/internal/httpx"
+	"github.com/pypi-publish/pypi-publish/internal/index"
 	"path/filepath"
 	"runtime"
 	"sync"
-	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
 	"github.com/pypi-publish/pypi-publish/dist"
@@ -197,6 +198,7 @@ type fileResult struct {
 func uploadAll(ctx context.Context, cfg *config, u *ui, files []*dist.File, auth *auth, atts attestations) []fileResult {
 	client := &upload.Client{
 		URL:         cfg.RepositoryURL.String(),
+		SimpleURL:   simpleURL(cfg),
 		Credentials: auth.credentials,
 		HTTP:        retryingHTTP(cfg, u),
 	}
@@ -265,19 +267,26 @@ func verboseLog(u *ui) func(string, ...any) {
 }
 
 // retryingHTTP is the retry policy for every server we publish to (the
-// index, Fulcio, Rekor): connection errors, 429 and 5xx retried
-// --retries times with backoff, Retry-After honoured up to two minutes.
+// index, Fulcio, Rekor): see httpx.Config.Retrying.
 func retryingHTTP(cfg *config, u *ui) *retryablehttp.Client {
-	c := upload.NewHTTP(upload.HTTPConfig{
-		Retries:       cfg.Retries,
-		WaitMin:       time.Second,
-		WaitMax:       30 * time.Second,
-		RetryAfterMax: 2 * time.Minute,
-		UserAgent:     "pypi-publish/" + versionString(),
-		Log:           verboseLog(u),
-	})
-	if cfg.RetryWait > 0 {
-		c.RetryWaitMin, c.RetryWaitMax = cfg.RetryWait, cfg.RetryWait
+	return httpPolicy(cfg, u).Retrying()
+}
+
+// httpPolicy is the one HTTP policy of this run.
+func httpPolicy(cfg *config, u *ui) *httpx.Config {
+	return &httpx.Config{
+		UserAgent: "pypi-publish/" + versionString(),
+		Retries:   cfg.Retries,
+		RetryWait: cfg.RetryWait,
+		Log:       verboseLog(u),
 	}
-	return c
+}
+
+// simpleURL is the index's simple API, to confirm skipped files against.
+func simpleURL(cfg *config) string {
+	t, err := index.Parse(cfg.RepositoryURL.String())
+	if err != nil {
+		return ""
+	}
+	return t.SimpleURL()
 }

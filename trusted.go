@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/pypi-publish/pypi-publish/internal/httpx"
 	"net/http"
 	"net/url"
 	"os"
@@ -14,7 +15,6 @@ import (
 
 	"github.com/pypi-publish/pypi-publish/mint"
 	"github.com/pypi-publish/pypi-publish/oidc"
-	"github.com/pypi-publish/pypi-publish/upload"
 )
 
 // exchangeAttempts bounds how often the whole exchange (audience, fresh
@@ -68,7 +68,7 @@ func newOIDCSource(getenv func(string) string, tokenFile string, httpc *http.Cli
 // plainHTTP is a client without retries, for the calls whose retries we
 // make ourselves (the token exchange) or that must not repeat (Fulcio).
 func plainHTTP(timeout time.Duration) *http.Client {
-	return &http.Client{Timeout: timeout, Transport: upload.WithUserAgent(http.DefaultTransport, "pypi-publish/"+versionString())}
+	return (&httpx.Config{UserAgent: "pypi-publish/" + versionString(), Timeout: timeout}).Once()
 }
 
 // credentials returns the token to upload with, minting a new one when

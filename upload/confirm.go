@@ -12,37 +12,12 @@ import (
 	"github.com/hashicorp/go-retryablehttp"
 
 	"github.com/pypi-publish/pypi-publish/dist"
+	"github.com/pypi-publish/pypi-publish/internal/httpx"
 )
-
-// SimpleURLFor derives the simple API root from an upload URL: PyPI and
-// TestPyPI serve it from another host; indexes that put /legacy/ beside
-// /simple/ (devpi-like stand-ins, ours) from the same one. "" when unknown.
-func SimpleURLFor(uploadURL string) string {
-	u, err := url.Parse(uploadURL)
-	if err != nil {
-		return ""
-	}
-	switch u.Host {
-	case "upload.pypi.org":
-		return "https://pypi.org/simple/"
-	case "test.pypi.org":
-		return "https://test.pypi.org/simple/"
-	}
-	p := strings.TrimSuffix(u.Path, "/")
-	if !strings.HasSuffix(p, "/legacy") {
-		return ""
-	}
-	u.Path = strings.TrimSuffix(p, "legacy") + "simple/"
-	u.RawQuery, u.User = "", nil
-	return u.String()
-}
 
 // confirm asks the simple API whether the index has f's exact bytes.
 func (c *Client) confirm(ctx context.Context, f *dist.File) (bool, error) {
 	root := c.SimpleURL
-	if root == "" {
-		root = SimpleURLFor(c.URL)
-	}
 	if root == "" || f.Metadata == nil {
 		return false, fmt.Errorf("upload: no simple API to confirm %s against", f.Filename)
 	}
@@ -52,15 +27,19 @@ func (c *Client) confirm(ctx context.Context, f *dist.File) (bool, error) {
 		return false, err
 	}
 	req.Header.Set("Accept", "application/vnd.pypi.simple.v1+json")
-	// The simple API of a private index may need the same credentials.
-	user, pass, err := c.auth(ctx)
-	if err != nil {
-		return false, err
+	// The simple API of a private index may need the same credentials,
+	// but they go only to the host the user named for uploads: PyPI's
+	// simple API is public and lives on another host.
+	if sameHost(u, c.URL) {
+		user, pass, err := c.auth(ctx)
+		if err != nil {
+			return false, err
+		}
+		req.SetBasicAuth(user, pass)
 	}
-	req.SetBasicAuth(user, pass)
 	resp, err := c.HTTP.Do(req)
 	if err != nil {
-		return false, redactErr(err)
+		return false, httpx.RedactError(err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
@@ -81,4 +60,10 @@ func (c *Client) confirm(ctx context.Context, f *dist.File) (bool, error) {
 		}
 	}
 	return false, fmt.Errorf("upload: %s does not list %s", u, f.Filename)
+}
+
+func sameHost(a, b string) bool {
+	ua, err1 := url.Parse(a)
+	ub, err2 := url.Parse(b)
+	return err1 == nil && err2 == nil && ua.Scheme == ub.Scheme && strings.EqualFold(ua.Host, ub.Host)
 }

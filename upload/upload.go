@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/go-retryablehttp"
 
 	"github.com/pypi-publish/pypi-publish/dist"
+	"github.com/pypi-publish/pypi-publish/internal/httpx"
 )
 
 // Outcome is what became of one file.
@@ -57,9 +58,11 @@ type Client struct {
 	// minutes and is minted again while a long release uploads.
 	Credentials func(ctx context.Context) (username, password string, err error)
 	// SimpleURL is the index's simple API root, used to confirm a file
-	// that a retry was told already exists; "" derives it from URL.
+	// that a retry was told already exists; "" when the index has none
+	// we know of.
 	SimpleURL string
-	// HTTP sends the requests and owns the retry policy (see NewHTTP).
+	// HTTP sends the requests; its policy (retries, redirects, timeouts)
+	// is httpx's.
 	HTTP *retryablehttp.Client
 }
 
@@ -95,8 +98,8 @@ func (c *Client) Upload(ctx context.Context, f *dist.File, opts Options) (Result
 	if err != nil {
 		return Result{}, err
 	}
-	st := &requestState{retryMax: c.HTTP.RetryMax, onRetry: opts.OnRetry}
-	ctx = withState(ctx, st)
+	obs := &httpx.Observer{OnRetry: opts.OnRetry}
+	ctx = httpx.Observe(ctx, obs)
 	body := func() (io.Reader, error) {
 		fh, err := os.Open(f.Path)
 		if err != nil {
@@ -130,9 +133,13 @@ func (c *Client) Upload(ctx context.Context, f *dist.File, opts Options) (Result
 	req.SetBasicAuth(user, pass)
 
 	resp, err := c.HTTP.Do(req)
-	res := Result{Attempts: max(st.attempts, 1), Elapsed: time.Since(start)}
+	res := Result{Attempts: max(obs.Attempts(), 1), Elapsed: time.Since(start)}
+	var rerr *httpx.RedirectError
+	if errors.As(err, &rerr) {
+		return res, redirected(f.Filename, c.URL, rerr)
+	}
 	if err != nil {
-		return res, fmt.Errorf("upload: %s: %w", f.Filename, redactErr(err))
+		return res, fmt.Errorf("upload: %s: %w", f.Filename, httpx.RedactError(err))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
@@ -180,6 +187,15 @@ func (c *Client) fileExists(ctx context.Context, f *dist.File, opts Options, res
 		uerr.Hint = "the index already has this exact file (same SHA-256), so nothing is lost; pass --skip-existing to treat this as success"
 	}
 	return res, uerr
+}
+
+// redirected turns a refused redirect into the index's answer: an upload
+// never follows one (the credentials and the file would go where the
+// user did not say).
+func redirected(file, url string, rerr *httpx.RedirectError) *Error {
+	e := &Error{File: file, URL: url, StatusCode: rerr.StatusCode, Status: rerr.Status, Location: rerr.To}
+	e.Hint = hintFor(e)
+	return e
 }
 
 // bodyReader is one attempt's body: it has the length retryablehttp needs

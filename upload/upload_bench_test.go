@@ -8,9 +8,9 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/pypi-publish/pypi-publish/dist"
+	"github.com/pypi-publish/pypi-publish/internal/httpx"
 )
 
 // BenchmarkUploadStreaming uploads a 64 MiB file to a loopback sink. Its
@@ -35,7 +35,7 @@ func BenchmarkUploadStreaming(b *testing.B) {
 	}))
 	defer srv.Close()
 	c := &Client{URL: srv.URL + "/legacy/", Username: "__token__", Password: "pypi-x",
-		HTTP: NewHTTP(HTTPConfig{Retries: 0, WaitMin: time.Millisecond, WaitMax: time.Millisecond})}
+		HTTP: (&httpx.Config{}).Retrying()}
 	b.SetBytes(size)
 	b.ReportAllocs()
 	for b.Loop() {

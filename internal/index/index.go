@@ -1,0 +1,180 @@
+// Package index knows the index a run publishes to: its upload URL and,
+// derived from it once, its website, simple API, trusted-publishing
+// endpoints and whether PyPI's own rules apply. It is the only place in
+// the product that knows PyPI's and TestPyPI's hosts.
+package index
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+)
+
+// The upload endpoints of PyPI and TestPyPI.
+const (
+	PyPIUploadURL     = "https://upload.pypi.org/legacy/"
+	TestPyPIUploadURL = "https://test.pypi.org/legacy/"
+)
+
+// Kind says which index a target is.
+type Kind int
+
+const (
+	// Other is any index but PyPI and TestPyPI.
+	Other Kind = iota
+	// PyPI is pypi.org, uploaded to at upload.pypi.org.
+	PyPI
+	// TestPyPI is test.pypi.org.
+	TestPyPI
+)
+
+// pypiHosts describes PyPI and TestPyPI, keyed by upload host.
+var pypiHosts = map[string]struct {
+	kind                   Kind
+	name, website, files   string
+	simple, audience, repo string
+}{
+	"upload.pypi.org": {PyPI, "PyPI", "https://pypi.org", "files.pythonhosted.org", "https://pypi.org/simple/", "pypi", "pypi"},
+	"test.pypi.org":   {TestPyPI, "TestPyPI", "https://test.pypi.org", "test-files.pythonhosted.org", "https://test.pypi.org/simple/", "testpypi", "testpypi"},
+}
+
+// Named returns the upload URL of a built-in repository name ("pypi",
+// "testpypi"), as twine knows them.
+func Named(name string) (string, bool) {
+	switch strings.ToLower(name) {
+	case "pypi":
+		return PyPIUploadURL, true
+	case "testpypi":
+		return TestPyPIUploadURL, true
+	}
+	return "", false
+}
+
+// Target is the index uploads go to.
+type Target struct {
+	// UploadURL is the legacy upload endpoint.
+	UploadURL *url.URL
+	// Kind is PyPI, TestPyPI or Other.
+	Kind Kind
+}
+
+// Parse checks an upload URL and returns its target. Plain http is
+// allowed only to loopback hosts; credentials and secrets do not belong
+// in the URL, where logs would show them.
+func Parse(raw string) (*Target, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return nil, fmt.Errorf("repository URL %q: expected an http(s) URL such as %s", raw, PyPIUploadURL)
+	}
+	if u.User != nil {
+		return nil, fmt.Errorf("repository URL: put credentials in --user/--password, not in the URL, where logs would show them")
+	}
+	if u.Scheme == "http" && !IsLoopback(u.Hostname()) {
+		return nil, fmt.Errorf("repository URL %s uses plain http: credentials would cross the network unencrypted; use https (plain http is allowed only for loopback test indexes)", u.Redacted())
+	}
+	t := &Target{UploadURL: u}
+	if h, ok := pypiHosts[u.Hostname()]; ok && u.Scheme == "https" {
+		t.Kind = h.kind
+	}
+	return t, nil
+}
+
+// IsPyPI reports whether the target is PyPI or TestPyPI.
+func (t *Target) IsPyPI() bool { return t.Kind != Other }
+
+// PyPIFamily reports whether host belongs to PyPI (*.pypi.org), whose
+// upload rules apply there by default.
+func PyPIFamily(host string) bool {
+	return host == "pypi.org" || strings.HasSuffix(host, ".pypi.org")
+}
+
+// String is the upload URL.
+func (t *Target) String() string { return t.UploadURL.String() }
+
+// Host is the upload URL's host (with port).
+func (t *Target) Host() string { return t.UploadURL.Host }
+
+// Name is how messages call the index: PyPI, TestPyPI or its host.
+func (t *Target) Name() string {
+	if t.IsPyPI() {
+		return pypiHosts[t.UploadURL.Hostname()].name
+	}
+	return t.UploadURL.Host
+}
+
+// Website is the index's website (https://pypi.org), "" for other
+// indexes, whose web pages we cannot know.
+func (t *Target) Website() string {
+	if t.IsPyPI() {
+		return pypiHosts[t.UploadURL.Hostname()].website
+	}
+	return ""
+}
+
+// PublisherSite is where trusted publishers are configured: the website
+// of PyPI or TestPyPI, pypi.org for other *.pypi.org hosts, else the
+// upload URL's origin (a Warehouse test deployment).
+func (t *Target) PublisherSite() string {
+	switch {
+	case t.IsPyPI():
+		return t.Website()
+	case PyPIFamily(t.UploadURL.Hostname()):
+		return "https://pypi.org"
+	}
+	return t.origin()
+}
+
+// SimpleURL is the simple API root to check uploaded files against; ""
+// when it cannot be derived from the upload URL.
+func (t *Target) SimpleURL() string {
+	if t.IsPyPI() {
+		return pypiHosts[t.UploadURL.Hostname()].simple
+	}
+	p := strings.TrimSuffix(t.UploadURL.Path, "/")
+	if !strings.HasSuffix(p, "/legacy") {
+		return ""
+	}
+	u := *t.UploadURL
+	u.Path = strings.TrimSuffix(p, "legacy") + "simple/"
+	u.RawQuery, u.Fragment, u.User = "", "", nil
+	return u.String()
+}
+
+// ProjectURL is the release page of name (normalized) and version on
+// PyPI or TestPyPI; "" elsewhere.
+func (t *Target) ProjectURL(name, version string) string {
+	if !t.IsPyPI() {
+		return ""
+	}
+	return fmt.Sprintf("%s/project/%s/%s/", t.Website(), name, version)
+}
+
+// FileURL is where PyPI serves an uploaded file: its path comes from the
+// BLAKE2b-256 digest. "" for other indexes.
+func (t *Target) FileURL(blake2b256, filename string) string {
+	if !t.IsPyPI() || len(blake2b256) < 5 {
+		return ""
+	}
+	host := pypiHosts[t.UploadURL.Hostname()].files
+	return fmt.Sprintf("https://%s/packages/%s/%s/%s/%s", host, blake2b256[:2], blake2b256[2:4], blake2b256[4:], url.PathEscape(filename))
+}
+
+// OIDCBase is the scheme and host serving the trusted-publishing routes
+// (/_/oidc/audience, mint-token, burn-token): the upload host on PyPI.
+func (t *Target) OIDCBase() *url.URL {
+	return &url.URL{Scheme: t.UploadURL.Scheme, Host: t.UploadURL.Host}
+}
+
+func (t *Target) origin() string {
+	return t.UploadURL.Scheme + "://" + t.UploadURL.Host
+}
+
+// IsLoopback reports whether host is localhost or a loopback address.
+func IsLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
