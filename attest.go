@@ -5,13 +5,16 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/http"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/sigstore/sigstore-go/pkg/root"
+
 	"github.com/pypi-publish/pypi-publish/dist"
 	"github.com/pypi-publish/pypi-publish/internal/attest"
+	"github.com/pypi-publish/pypi-publish/internal/console"
+	"github.com/pypi-publish/pypi-publish/internal/trusted"
 )
 
 // attestations are the PEP 740 attestations of each file, keyed by
@@ -30,7 +33,8 @@ type attestation struct {
 // a pre-made <dist>.publish.attestation beside it (checked against the
 // file), or a new one signed with Sigstore. A failure stops the release
 // before its first file.
-func attestAll(ctx context.Context, cfg *config, u *ui, x *exchanger, files []*dist.File) (attestations, error) {
+func (p *publisher) attestAll(ctx context.Context, session sessionIDTokens, files []*dist.File) (attestations, error) {
+	cfg, u := p.cfg, p.ui
 	out := attestations{}
 	var subjects []attest.Subject
 	for _, f := range files {
@@ -48,7 +52,7 @@ func attestAll(ctx context.Context, cfg *config, u *ui, x *exchanger, files []*d
 		if err := out.add(f.Filename, f.Path+attest.Suffix, a); err != nil {
 			return nil, err
 		}
-		u.printf("Using the attestation beside %s", f.Filename)
+		u.Printf("Using the attestation beside %s", f.Filename)
 	}
 	if len(subjects) == 0 {
 		return out, nil
@@ -65,11 +69,11 @@ func attestAll(ctx context.Context, cfg *config, u *ui, x *exchanger, files []*d
 	} else if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	signer, err := newSigner(ctx, cfg, u, x)
+	signer, err := p.newSigner(ctx, session)
 	if err != nil {
 		return nil, err
 	}
-	u.noticef("Generating and uploading digital attestations")
+	u.Noticef("Generating and uploading digital attestations")
 	start := time.Now()
 	signed, err := signer.Sign(ctx, subjects)
 	if err != nil {
@@ -84,9 +88,9 @@ func attestAll(ctx context.Context, cfg *config, u *ui, x *exchanger, files []*d
 		if err := out.add(name, path, a); err != nil {
 			return nil, err
 		}
-		u.debugf("saved publish attestation: %s", path)
+		u.Debugf("saved publish attestation: %s", path)
 	}
-	u.printf("Signed %d attestation%s with Sigstore in %s; saved in %s", len(signed), plural(len(signed)), time.Since(start).Round(time.Millisecond), dir)
+	u.Printf("Signed %d attestation%s with Sigstore in %s; saved in %s", len(signed), console.Plural(len(signed)), time.Since(start).Round(time.Millisecond), dir)
 	return out, nil
 }
 
@@ -99,17 +103,28 @@ func (as attestations) add(filename, path string, a attest.Attestation) error {
 	return nil
 }
 
+// sessionIDTokens is where signing gets its ID tokens: the CI identity
+// of the trusted-publishing session.
+type sessionIDTokens = *trusted.Session
+
 // newSigner signs with production Sigstore unless the Fulcio and Rekor
 // URLs say otherwise (staging, a private instance, tests), with a fresh
 // ambient ID token for the audience "sigstore".
-func newSigner(ctx context.Context, cfg *config, u *ui, x *exchanger) (*attest.Signer, error) {
+func (p *publisher) newSigner(ctx context.Context, session *trusted.Session) (*attest.Signer, error) {
+	cfg := p.cfg
+	// Fulcio and Rekor are retried like the index: both requests are
+	// safe to repeat (Fulcio issues another certificate; Rekor answers a
+	// repeated entry with 409 and where the first one is).
+	httpc := p.httpPolicy().Standard()
+	src := *session.Source
+	src.HTTP = httpc
 	s := &attest.Signer{
 		FulcioURL:   cfg.FulcioURL,
 		RekorURL:    cfg.RekorURL,
-		HTTP:        sigstoreHTTP(cfg, u),
+		HTTP:        httpc,
 		Concurrency: cfg.Parallel,
 		IDToken: func(ctx context.Context) (string, error) {
-			tok, err := x.source.Token(ctx, "sigstore")
+			tok, err := src.Token(ctx, "sigstore")
 			return tok.JWT, err
 		},
 	}
@@ -118,12 +133,10 @@ func newSigner(ctx context.Context, cfg *config, u *ui, x *exchanger) (*attest.S
 	case cfg.TrustedRoot != "":
 		s.TrustedRoot, err = attest.LoadTrustedRoot(cfg.TrustedRoot)
 	case cfg.FulcioURL == "" && cfg.RekorURL == "":
-		tctx, cancel := context.WithTimeout(ctx, 20*time.Second)
-		defer cancel()
 		var fresh bool
-		s.TrustedRoot, fresh, err = attest.CurrentProductionTrustedRoot(tctx)
+		s.TrustedRoot, fresh, err = productionTrustedRoot(ctx)
 		if err == nil && !fresh {
-			u.warnf("Sigstore trust root", "could not update Sigstore's trust root through TUF; checking signatures against the copy built into this pypi-publish")
+			p.ui.Warnf("Sigstore trust root", "could not update Sigstore's trust root through TUF; checking signatures against the copy built into this pypi-publish")
 		}
 	}
 	if err != nil {
@@ -132,22 +145,21 @@ func newSigner(ctx context.Context, cfg *config, u *ui, x *exchanger) (*attest.S
 	return s, nil
 }
 
-// sigstoreHTTP retries Fulcio and Rekor like the index: both requests
-// are safe to repeat (Fulcio issues another certificate; Rekor answers a
-// repeated entry with 409 and where the first one is). Each attempt is
-// bounded; real answers take well under a second.
-func sigstoreHTTP(cfg *config, u *ui) *http.Client {
-	c := retryingHTTP(cfg, u)
-	c.HTTPClient.Timeout = 30 * time.Second
-	return c.StandardClient()
+// productionTrustedRoot is production Sigstore's trust root, updated
+// through TUF when that answers within 20 seconds, else the built-in
+// copy (fresh is false then).
+func productionTrustedRoot(ctx context.Context) (*root.TrustedRoot, bool, error) {
+	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	return attest.CurrentProductionTrustedRoot(ctx)
 }
 
-func reportAttestFailure(cfg *config, u *ui, err error) {
+func (p *publisher) reportAttestFailure(err error) {
 	msg := err.Error()
 	var aerr *attest.Error
 	if errors.As(err, &aerr) && aerr.Step == attest.StepIDToken {
 		msg += "\n\nThis failure occurred after a successful Trusted Publishing Flow, suggesting a transient error."
 	}
-	u.errorf("Attestation generation failure", "", "%s", msg)
-	appendStepSummary(cfg, "## Attestation generation failure\n\npypi-publish attempted to generate PEP 740 attestations for the distributions, but failed; nothing was uploaded.\n\n```\n"+strings.TrimSpace(msg)+"\n```\n")
+	p.ui.Errorf("Attestation generation failure", "", "%s", msg)
+	p.summary("## Attestation generation failure\n\npypi-publish attempted to generate PEP 740 attestations for the distributions, but failed; nothing was uploaded.\n\n```\n" + strings.TrimSpace(msg) + "\n```\n")
 }

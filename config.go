@@ -2,24 +2,22 @@ package main
 
 import (
 	"fmt"
-	"net"
-	"net/url"
 	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
-)
 
-const (
-	pypiUploadURL     = "https://upload.pypi.org/legacy/"
-	testPyPIUploadURL = "https://test.pypi.org/legacy/"
+	"github.com/pypi-publish/pypi-publish/internal/ghactions"
+	"github.com/pypi-publish/pypi-publish/internal/index"
+	"github.com/pypi-publish/pypi-publish/oidc"
 )
 
 // config is everything a run needs, resolved once from flags and the
 // environment.
 type config struct {
 	User, Password string
-	RepositoryURL  *url.URL
+	// Target is the index uploads go to.
+	Target         *index.Target
 	PackagesDir    string
 	Paths          []string
 	VerifyMetadata bool
@@ -50,13 +48,14 @@ type config struct {
 	// FulcioURL, RekorURL and TrustedRoot point signing at another
 	// Sigstore (staging, private, tests); "" is production.
 	FulcioURL, RekorURL, TrustedRoot string
-	// GitHub is set when running as a GitHub Actions step: annotations,
-	// step summary.
-	GitHub bool
-	// StepSummary is the path of $GITHUB_STEP_SUMMARY, or "".
-	StepSummary string
-	// Outputs is the path of $GITHUB_OUTPUT, or "": the action's outputs.
-	Outputs string
+	// GitHub describes the GitHub Actions run, if this is one:
+	// annotations, step summary, outputs.
+	GitHub ghactions.Env
+	// OIDC finds this CI's ID tokens.
+	OIDC *oidc.Source
+	// Warnings are about the inputs (deprecated names, odd values), to
+	// be shown once the UI exists.
+	Warnings []string
 }
 
 // usageError means the command line or the inputs are wrong: exit code 2.
@@ -193,16 +192,17 @@ func (l *lookup) integer(flag string, def, lo, hi int) (int, error) {
 	return n, nil
 }
 
-func newConfig(c *cli.Context, getenv func(string) string) (*config, []string, error) {
+// newConfig resolves the whole configuration of a publishing run: after
+// it, nothing reads the environment.
+func (a *app) newConfig(c *cli.Context) (*config, error) {
+	getenv := a.getenv
 	l := &lookup{c: c, getenv: getenv}
 	cfg := &config{
 		User:        l.str("user", "__token__"),
 		Password:    strings.TrimSpace(l.str("password", "")),
 		PackagesDir: strings.TrimSuffix(l.str("packages-dir", "dist"), "/"),
 		Paths:       c.Args().Slice(),
-		GitHub:      getenv("GITHUB_ACTIONS") == "true",
-		StepSummary: getenv("GITHUB_STEP_SUMMARY"),
-		Outputs:     getenv("GITHUB_OUTPUT"),
+		GitHub:      ghactions.FromEnv(getenv),
 	}
 	if cfg.PackagesDir == "" {
 		cfg.PackagesDir = "/"
@@ -221,27 +221,28 @@ func newConfig(c *cli.Context, getenv func(string) string) (*config, []string, e
 		{"dry-run", false, &cfg.DryRun},
 	} {
 		if *b.dst, err = l.boolean(b.flag, b.def); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 	}
 	if _, _, ok := l.value("attestations"); ok {
 		cfg.AttestationsSet = true
 	}
 	if cfg.Parallel, err = l.integer("parallel", 4, 1, 64); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if cfg.Retries, err = l.integer("retries", 5, 0, 20); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if v := getenv("PYPI_PUBLISH_RETRY_WAIT"); v != "" {
 		if cfg.RetryWait, err = time.ParseDuration(v); err != nil || cfg.RetryWait < 0 {
-			return nil, nil, usagef("PYPI_PUBLISH_RETRY_WAIT=%q: expected a duration such as 2s or 10ms", v)
+			return nil, usagef("PYPI_PUBLISH_RETRY_WAIT=%q: expected a duration such as 2s or 10ms", v)
 		}
 	}
-	if cfg.RepositoryURL, err = repositoryURL(l); err != nil {
-		return nil, nil, err
+	if cfg.Target, err = target(l); err != nil {
+		return nil, err
 	}
 	cfg.IDTokenFile = l.str("id-token-file", "")
+	cfg.OIDC = a.oidcSource(cfg.IDTokenFile)
 	cfg.AttestationsDir = l.str("attestations-dir", "")
 	cfg.FulcioURL = l.str("sigstore-fulcio-url", "")
 	cfg.RekorURL = l.str("sigstore-rekor-url", "")
@@ -249,62 +250,55 @@ func newConfig(c *cli.Context, getenv func(string) string) (*config, []string, e
 	switch cfg.TrustedPublishing = strings.ToLower(l.str("trusted-publishing", "auto")); cfg.TrustedPublishing {
 	case "auto", "always", "never":
 	default:
-		return nil, nil, usagef("--trusted-publishing=%q: expected auto, always or never", cfg.TrustedPublishing)
+		return nil, usagef("--trusted-publishing=%q: expected auto, always or never", cfg.TrustedPublishing)
 	}
 	switch rules := strings.ToLower(l.str("pypi-rules", "auto")); rules {
 	case "auto":
-		cfg.PyPIRules = isPyPIHost(cfg.RepositoryURL.Hostname())
+		cfg.PyPIRules = index.PyPIFamily(cfg.Target.UploadURL.Hostname())
 	case "always", "true":
 		cfg.PyPIRules = true
 	case "never", "false":
 	default:
-		return nil, nil, usagef("--pypi-rules=%q: expected auto, always or never", rules)
+		return nil, usagef("--pypi-rules=%q: expected auto, always or never", rules)
 	}
-	return cfg, l.warnings, nil
+	cfg.Warnings = l.warnings
+	return cfg, nil
 }
 
-func repositoryURL(l *lookup) (*url.URL, error) {
+// oidcSource finds this CI's ID tokens, for publishing and for the
+// claims sub-command alike.
+func (a *app) oidcSource(tokenFile string) *oidc.Source {
+	if tokenFile == "" {
+		tokenFile = a.getenv("PYPI_PUBLISH_ID_TOKEN_FILE")
+	}
+	return &oidc.Source{Getenv: a.getenv, TokenFile: tokenFile,
+		// Test seams: a stand-in metadata server, and no DMI file, so that
+		// a test run on Google Cloud is not taken for a publisher.
+		GoogleMetadataURL:  a.getenv("PYPI_PUBLISH_GOOGLE_METADATA_URL"),
+		DMIProductNamePath: a.getenv("PYPI_PUBLISH_DMI_PRODUCT_NAME_PATH")}
+}
+
+// target is the index named by --repository-url or --repository.
+func target(l *lookup) (*index.Target, error) {
 	repoURL, urlFrom, haveURL := l.value("repository-url")
 	repo, repoFrom, haveRepo := l.value("repository")
 	urlFlag := haveURL && strings.HasPrefix(urlFrom, "--")
 	repoFlag := haveRepo && strings.HasPrefix(repoFrom, "--")
-	raw := pypiUploadURL
+	raw := index.PyPIUploadURL
 	switch {
 	case urlFlag && repoFlag:
 		return nil, usagef("give --repository-url or --repository, not both")
 	case urlFlag || (haveURL && !repoFlag):
 		raw = repoURL
 	case haveRepo:
-		switch strings.ToLower(repo) {
-		case "pypi":
-			raw = pypiUploadURL
-		case "testpypi":
-			raw = testPyPIUploadURL
-		default:
+		var ok bool
+		if raw, ok = index.Named(repo); !ok {
 			return nil, usagef("%s=%q: expected pypi or testpypi (or give --repository-url)", repoFrom, repo)
 		}
 	}
-	u, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return nil, usagef("repository URL %q: expected an http(s) URL such as %s", raw, pypiUploadURL)
+	t, err := index.Parse(raw)
+	if err != nil {
+		return nil, &usageError{err.Error()}
 	}
-	if u.User != nil {
-		return nil, usagef("repository URL: put credentials in --user/--password, not in the URL, where logs would show them")
-	}
-	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
-		return nil, usagef("repository URL %s uses plain http: credentials would cross the network unencrypted; use https (plain http is allowed only for loopback test indexes)", u.Redacted())
-	}
-	return u, nil
-}
-
-func isPyPIHost(host string) bool {
-	return host == "pypi.org" || strings.HasSuffix(host, ".pypi.org")
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	return t, nil
 }

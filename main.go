@@ -15,6 +15,9 @@ import (
 	"syscall"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/pypi-publish/pypi-publish/internal/console"
+	"github.com/pypi-publish/pypi-publish/internal/index"
 )
 
 // version is stamped at build time with -ldflags "-X main.version=…".
@@ -59,6 +62,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	return newApp(getenv, stdout, stderr).RunContext(ctx, args)
 }
 
+// app is the command line: its environment and where it writes.
+type app struct {
+	getenv         func(string) string
+	stdout, stderr io.Writer
+}
+
 func versionString() string {
 	if version != "" {
 		return version
@@ -70,6 +79,7 @@ func versionString() string {
 }
 
 func newApp(getenv func(string) string, stdout, stderr io.Writer) *cli.App {
+	a := &app{getenv: getenv, stdout: stdout, stderr: stderr}
 	return &cli.App{
 		Name:      "pypi-publish",
 		Usage:     "check and upload Python distributions to PyPI or another index",
@@ -94,7 +104,7 @@ func newApp(getenv func(string) string, stdout, stderr io.Writer) *cli.App {
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "user", Aliases: []string{"u"}, Value: "__token__", Usage: "username; __token__ for API tokens" + envHelp("user")},
 			&cli.StringFlag{Name: "password", Aliases: []string{"p"}, Usage: "API token (pypi-…) or password; never printed" + envHelp("password")},
-			&cli.StringFlag{Name: "repository-url", Value: pypiUploadURL, Usage: "legacy upload endpoint" + envHelp("repository-url")},
+			&cli.StringFlag{Name: "repository-url", Value: index.PyPIUploadURL, Usage: "legacy upload endpoint" + envHelp("repository-url")},
 			&cli.StringFlag{Name: "repository", Aliases: []string{"r"}, Usage: "pypi or testpypi, instead of --repository-url" + envHelp("repository")},
 			&cli.StringFlag{Name: "packages-dir", Aliases: []string{"d"}, Value: "dist", Usage: "directory holding the distributions" + envHelp("packages-dir")},
 			&cli.BoolFlag{Name: "verify-metadata", Value: true, Usage: "check the metadata's content before uploading (archive and filename checks always run)" + envHelp("verify-metadata")},
@@ -113,13 +123,17 @@ func newApp(getenv func(string) string, stdout, stderr io.Writer) *cli.App {
 			&cli.StringFlag{Name: "id-token-file", Usage: "file holding an OIDC ID token, for a CI pypi-publish cannot ask (or set PYPI_PUBLISH_ID_TOKEN to the token)" + envHelp("id-token-file")},
 			&cli.StringFlag{Name: "pypi-rules", Value: "auto", Usage: "apply PyPI's own rules (PEP 625 names, platform tags, no local versions): auto (for *.pypi.org), always or never" + envHelp("pypi-rules")},
 		},
-		Commands: []*cli.Command{claimsCommand(getenv), verifyCommand(getenv)},
+		Commands: []*cli.Command{a.claimsCommand(), a.verifyCommand()},
 		Action: func(c *cli.Context) error {
-			cfg, warnings, err := newConfig(c, getenv)
+			cfg, err := a.newConfig(c)
 			if err != nil {
 				return err
 			}
-			return publish(c.Context, cfg, newUI(stdout, stderr, cfg), getenv, warnings)
+			p := &publisher{cfg: cfg, ui: console.New(stdout, stderr, cfg.GitHub.Actions, cfg.Verbose)}
+			return p.run(c.Context)
 		},
 	}
 }
+
+// userAgent names us to every server.
+func userAgent() string { return "pypi-publish/" + versionString() }

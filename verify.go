@@ -1,10 +1,8 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"path/filepath"
-	"time"
 
 	"github.com/sigstore/sigstore-go/pkg/root"
 
@@ -16,7 +14,7 @@ import (
 
 // verifyCommand checks a PEP 740 attestation against a file and the
 // publisher identity it must come from, as PyPI does on upload.
-func verifyCommand(getenv func(string) string) *cli.Command {
+func (a *app) verifyCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "verify-attestation",
 		Usage:     "check a PEP 740 attestation against its file and the expected publisher",
@@ -56,16 +54,14 @@ func verifyCommand(getenv func(string) string) *cli.Command {
 			}
 			rootPath := c.String("trusted-root")
 			if rootPath == "" {
-				rootPath = getenv("PYPI_PUBLISH_SIGSTORE_TRUSTED_ROOT")
+				rootPath = a.getenv("PYPI_PUBLISH_SIGSTORE_TRUSTED_ROOT")
 			}
 			var trusted *root.TrustedRoot
 			var err error
 			if rootPath != "" {
 				trusted, err = attest.LoadTrustedRoot(rootPath)
 			} else {
-				ctx, cancel := context.WithTimeout(c.Context, 20*time.Second)
-				defer cancel()
-				trusted, _, err = attest.CurrentProductionTrustedRoot(ctx)
+				trusted, _, err = productionTrustedRoot(c.Context)
 			}
 			if err != nil {
 				return fmt.Errorf("trusted root: %w", err)

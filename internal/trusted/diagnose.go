@@ -1,16 +1,17 @@
-package main
+package trusted
 
 import (
 	"fmt"
 	"net/url"
 	"strings"
 
+	"github.com/pypi-publish/pypi-publish/internal/index"
 	"github.com/pypi-publish/pypi-publish/oidc"
 )
 
-// diagnose renders what PyPI matched on and the trusted publisher it
+// Diagnose renders what PyPI matched on and the trusted publisher it
 // would need to accept this exact run: where users get stuck most.
-func diagnose(c oidc.Claims, cfg *config, projects []string) string {
+func Diagnose(c oidc.Claims, t *index.Target, projects []string) string {
 	var b strings.Builder
 	b.WriteString("The claims PyPI matches on, from this run's ID token (for debugging only: do not configure a publisher from them unless they already match your expectations; MISSING means the token lacks the claim):\n\n")
 	claim := func(name, value string) {
@@ -30,13 +31,13 @@ func diagnose(c oidc.Claims, cfg *config, projects []string) string {
 		b.WriteString("\nPyPI accepts this run only with a GitLab trusted publisher configured as:\n\n")
 		fmt.Fprintf(&b, "  Namespace:                  %s\n  Project name:               %s\n  Top-level pipeline file:    %s\n  Environment name:           %s\n",
 			ns, project, orMissing(c.ConfigFile()), envSetting(c.Environment))
-		link(&b, cfg, projects, url.Values{"provider": {"gitlab"}, "namespace": {ns}, "project": {project}, "workflow_filepath": {c.ConfigFile()}, "environment": {c.Environment}})
+		link(&b, t, projects, url.Values{"provider": {"gitlab"}, "namespace": {ns}, "project": {project}, "workflow_filepath": {c.ConfigFile()}, "environment": {c.Environment}})
 	case c.Email != "":
 		claim("email", c.Email)
 		claim("sub", c.Subject)
 		b.WriteString("\nPyPI accepts this run only with a Google trusted publisher configured as:\n\n")
 		fmt.Fprintf(&b, "  Email:    %s\n  Subject:  %s (optional)\n", c.Email, orMissing(c.Subject))
-		link(&b, cfg, projects, url.Values{"provider": {"google"}, "email": {c.Email}})
+		link(&b, t, projects, url.Values{"provider": {"google"}, "email": {c.Email}})
 	default:
 		claim("sub", c.Subject)
 		claim("repository", c.Repository)
@@ -52,7 +53,7 @@ func diagnose(c oidc.Claims, cfg *config, projects []string) string {
 		if c.Environment == "" {
 			b.WriteString("\nThis job runs in no GitHub environment: a publisher that names one (e.g. \"pypi\") refuses it. Add `environment: pypi` to the job, or clear the publisher's environment.\n")
 		}
-		link(&b, cfg, projects, url.Values{"provider": {"github"}, "owner": {c.Owner()}, "repository": {c.RepoName()}, "workflow_filename": {c.WorkflowFile()}, "environment": {c.Environment}})
+		link(&b, t, projects, url.Values{"provider": {"github"}, "owner": {c.Owner()}, "repository": {c.RepoName()}, "workflow_filename": {c.WorkflowFile()}, "environment": {c.Environment}})
 	}
 	b.WriteString("\nSee https://docs.pypi.org/trusted-publishers/troubleshooting/")
 	return b.String()
@@ -61,20 +62,13 @@ func diagnose(c oidc.Claims, cfg *config, projects []string) string {
 // link writes the URLs that pre-fill PyPI's trusted-publisher form, one
 // per project (for a project that does not exist yet, add a pending
 // publisher from the account's publishing page instead).
-func link(b *strings.Builder, cfg *config, projects []string, q url.Values) {
+func link(b *strings.Builder, t *index.Target, projects []string, q url.Values) {
 	for k, v := range q {
 		if len(v) == 0 || v[0] == "" {
 			q.Del(k)
 		}
 	}
-	base := webBase(cfg)
-	switch {
-	case base != "":
-	case isPyPIHost(cfg.RepositoryURL.Hostname()):
-		base = "https://pypi.org"
-	default:
-		base = cfg.RepositoryURL.Scheme + "://" + cfg.RepositoryURL.Host
-	}
+	base := t.PublisherSite()
 	b.WriteString("\nCreate or compare it, logged in as an owner of the project:\n")
 	for _, p := range projects {
 		fmt.Fprintf(b, "  %s/manage/project/%s/settings/publishing/?%s\n", base, p, q.Encode())

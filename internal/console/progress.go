@@ -1,4 +1,4 @@
-package main
+package console
 
 import (
 	"fmt"
@@ -11,13 +11,13 @@ import (
 	"github.com/pypi-publish/pypi-publish/upload"
 )
 
-// progress shows uploads as they go. On a terminal it draws a byte
+// Progress shows uploads as they go. On a terminal it draws a byte
 // progress bar: one per file while files go one at a time, and one for
 // all the bytes while several go at once (progressbar draws one bar; two
 // would overwrite each other). In CI logs, where a redrawn bar is noise,
 // it prints a line when a file starts and one when it ends.
-type progress struct {
-	u       *ui
+type Progress struct {
+	u       *UI
 	files   []*dist.File
 	mu      sync.Mutex
 	started []time.Time
@@ -26,17 +26,17 @@ type progress struct {
 	shared  bool // bar counts every file after the first
 }
 
-func newProgress(u *ui, files []*dist.File) *progress {
-	return &progress{u: u, files: files, started: make([]time.Time, len(files)), sent: make([]int64, len(files))}
+func NewProgress(u *UI, files []*dist.File) *Progress {
+	return &Progress{u: u, files: files, started: make([]time.Time, len(files)), sent: make([]int64, len(files))}
 }
 
-func (p *progress) start(i int, concurrent bool) {
+func (p *Progress) Start(i int, concurrent bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	f := p.files[i]
 	p.started[i] = time.Now()
-	if !p.u.tty {
-		p.u.printf("Uploading %s (%s)", f.Filename, humanBytes(f.Size))
+	if !p.u.TTY {
+		p.u.Printf("Uploading %s (%s)", f.Filename, Bytes(f.Size))
 		return
 	}
 	switch {
@@ -51,7 +51,7 @@ func (p *progress) start(i int, concurrent bool) {
 	}
 }
 
-func (p *progress) newBar(size int64, desc string) *progressbar.ProgressBar {
+func (p *Progress) newBar(size int64, desc string) *progressbar.ProgressBar {
 	return progressbar.NewOptions64(size,
 		progressbar.OptionSetWriter(p.u.err),
 		progressbar.OptionSetDescription(desc),
@@ -64,7 +64,7 @@ func (p *progress) newBar(size int64, desc string) *progressbar.ProgressBar {
 	)
 }
 
-func (p *progress) set(i int, n int64) {
+func (p *Progress) Set(i int, n int64) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.sent[i] = n
@@ -82,7 +82,7 @@ func (p *progress) set(i int, n int64) {
 	p.bar.Set64(total)
 }
 
-func (p *progress) finish(i int, res upload.Result, err error) {
+func (p *Progress) Finish(i int, res upload.Result, err error) {
 	p.mu.Lock()
 	f := p.files[i]
 	p.sent[i] = f.Size
@@ -98,9 +98,9 @@ func (p *progress) finish(i int, res upload.Result, err error) {
 	p.mu.Unlock()
 	switch {
 	case err != nil:
-		p.u.printf("Failed    %s after %s", f.Filename, elapsed.Round(time.Millisecond))
+		p.u.Printf("Failed    %s after %s", f.Filename, elapsed.Round(time.Millisecond))
 	case res.Outcome == upload.Skipped:
-		p.u.printf("Skipped   %s: %s", f.Filename, res.Note)
+		p.u.Printf("Skipped   %s: %s", f.Filename, res.Note)
 	default:
 		rate := float64(f.Size) / elapsed.Seconds()
 		note := ""
@@ -110,11 +110,11 @@ func (p *progress) finish(i int, res upload.Result, err error) {
 		if res.Note != "" {
 			note += "; " + res.Note
 		}
-		p.u.printf("Uploaded  %s: %s in %s (%s/s%s)", f.Filename, humanBytes(f.Size), elapsed.Round(time.Millisecond), humanBytes(int64(rate)), note)
+		p.u.Printf("Uploaded  %s: %s in %s (%s/s%s)", f.Filename, Bytes(f.Size), elapsed.Round(time.Millisecond), Bytes(int64(rate)), note)
 	}
 }
 
-func (p *progress) close() {
+func (p *Progress) Close() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.bar != nil {
