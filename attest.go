@@ -4,8 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -19,93 +18,48 @@ import (
 
 // attestations are the PEP 740 attestations of each file, keyed by
 // filename.
-type attestations map[string]attestation
+type attestations map[string]attest.Prepared
 
-type attestation struct {
-	// field is the JSON array the upload's "attestations" field carries.
-	field string
-	// path is the attestation's file: where it was saved, or the
-	// pre-made one beside the distribution.
-	path string
-}
-
-// attestAll gives every file an attestation before anything is uploaded:
-// a pre-made <dist>.publish.attestation beside it (checked against the
-// file), or a new one signed with Sigstore. A failure stops the release
-// before its first file.
-func (p *publisher) attestAll(ctx context.Context, session sessionIDTokens, files []*dist.File) (attestations, error) {
-	cfg, u := p.cfg, p.ui
-	out := attestations{}
-	var subjects []attest.Subject
-	for _, f := range files {
-		a, err := attest.Load(f.Path + attest.Suffix)
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-			subjects = append(subjects, attest.Subject{Filename: f.Filename, SHA256: f.Digests.SHA256})
-			continue
-		case err != nil:
-			return nil, fmt.Errorf("%s%s: %w", f.Path, attest.Suffix, err)
-		}
-		if err := attest.CheckSubject(a, f.Filename, f.Digests.SHA256); err != nil {
-			return nil, fmt.Errorf("%s%s does not attest this file: %w (remove it to sign again)", f.Path, attest.Suffix, err)
-		}
-		if err := out.add(f.Filename, f.Path+attest.Suffix, a); err != nil {
-			return nil, err
-		}
-		u.Printf("Using the attestation beside %s", f.Filename)
+// attestAll gives every file an attestation before anything is uploaded
+// (see attest.Prepare). A failure stops the release before its first
+// file.
+func (p *publisher) attestAll(ctx context.Context, session *trusted.Session, files []*dist.File) (attestations, error) {
+	dists := make([]attest.Dist, len(files))
+	for i, f := range files {
+		dists[i] = attest.Dist{Path: f.Path, Filename: f.Filename, SHA256: f.Digests.SHA256}
 	}
-	if len(subjects) == 0 {
-		return out, nil
-	}
-	dir := cfg.AttestationsDir
-	if dir == "" {
-		var err error
-		// A fresh directory every run: the original wrote beside the
-		// dists and a second call in one job died on the files the first
-		// left (its #283, #319).
-		if dir, err = os.MkdirTemp("", "pypi-publish-attestations-"); err != nil {
-			return nil, err
-		}
-	} else if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
-	signer, err := p.newSigner(ctx, session)
-	if err != nil {
-		return nil, err
-	}
-	u.Noticef("Generating and uploading digital attestations")
-	start := time.Now()
-	signed, err := signer.Sign(ctx, subjects)
-	if err != nil {
-		return nil, err
-	}
-	for i, a := range signed {
-		name := subjects[i].Filename
-		path, err := attest.Write(dir, name, a)
+	var dir string
+	var took time.Duration
+	sign := func(ctx context.Context, subjects []attest.Subject) ([]attest.Attestation, error) {
+		signer, err := p.newSigner(ctx, session)
 		if err != nil {
 			return nil, err
 		}
-		if err := out.add(name, path, a); err != nil {
-			return nil, err
-		}
-		u.Debugf("saved publish attestation: %s", path)
+		p.ui.Noticef("Generating and uploading digital attestations")
+		start := time.Now()
+		defer func() { took = time.Since(start) }()
+		return signer.Sign(ctx, subjects)
 	}
-	u.Printf("Signed %d attestation%s with Sigstore in %s; saved in %s", len(signed), console.Plural(len(signed)), time.Since(start).Round(time.Millisecond), dir)
-	return out, nil
-}
-
-func (as attestations) add(filename, path string, a attest.Attestation) error {
-	data, err := a.Encode()
+	atts, err := attest.Prepare(ctx, dists, p.cfg.AttestationsDir, sign)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	as[filename] = attestation{field: "[" + string(data) + "]", path: path}
-	return nil
+	signed := 0
+	for _, f := range files {
+		switch a := atts[f.Filename]; {
+		case a.Premade:
+			p.ui.Printf("Using the attestation beside %s", f.Filename)
+		default:
+			signed++
+			dir = filepath.Dir(a.Path)
+			p.ui.Debugf("saved publish attestation: %s", a.Path)
+		}
+	}
+	if signed > 0 {
+		p.ui.Printf("Signed %d attestation%s with Sigstore in %s; saved in %s", signed, console.Plural(signed), took.Round(time.Millisecond), dir)
+	}
+	return attestations(atts), nil
 }
-
-// sessionIDTokens is where signing gets its ID tokens: the CI identity
-// of the trusted-publishing session.
-type sessionIDTokens = *trusted.Session
 
 // newSigner signs with production Sigstore unless the Fulcio and Rekor
 // URLs say otherwise (staging, a private instance, tests), with a fresh

@@ -8,6 +8,7 @@ import (
 	"github.com/pypi-publish/pypi-publish/internal/ghactions"
 	"github.com/pypi-publish/pypi-publish/internal/httpx"
 	"github.com/pypi-publish/pypi-publish/internal/index"
+	"github.com/pypi-publish/pypi-publish/internal/settings"
 	"github.com/pypi-publish/pypi-publish/internal/trusted"
 )
 
@@ -23,7 +24,7 @@ func (a *app) claimsCommand() *cli.Command {
 			&cli.StringFlag{Name: "audience", Value: "pypi", Usage: "audience to request the token for (testpypi for TestPyPI)"},
 			&cli.StringSliceFlag{Name: "project", Usage: "project names for the links that pre-fill PyPI's form (default: those in --packages-dir)"},
 			&cli.StringFlag{Name: "packages-dir", Value: "dist", Usage: "where to find project names when --project is not given"},
-			&cli.StringFlag{Name: "id-token-file", Usage: "file holding an OIDC ID token" + envHelp("id-token-file")},
+			&cli.StringFlag{Name: "id-token-file", Usage: "file holding an OIDC ID token" + settings.EnvHelp("id-token-file")},
 		},
 		Action: func(c *cli.Context) error {
 			aud := c.String("audience")

@@ -18,6 +18,7 @@ import (
 
 	"github.com/pypi-publish/pypi-publish/internal/console"
 	"github.com/pypi-publish/pypi-publish/internal/index"
+	"github.com/pypi-publish/pypi-publish/internal/settings"
 )
 
 // version is stamped at build time with -ldflags "-X main.version=…".
@@ -99,29 +100,29 @@ func newApp(getenv func(string) string, stdout, stderr io.Writer) *cli.App {
 		// exitCode never sees them.
 		ExitErrHandler: func(*cli.Context, error) {},
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
-			return &usageError{err.Error()}
+			return &usageError{Msg: err.Error()}
 		},
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "user", Aliases: []string{"u"}, Value: "__token__", Usage: "username; __token__ for API tokens" + envHelp("user")},
-			&cli.StringFlag{Name: "password", Aliases: []string{"p"}, Usage: "API token (pypi-…) or password; never printed" + envHelp("password")},
-			&cli.StringFlag{Name: "repository-url", Value: index.PyPIUploadURL, Usage: "legacy upload endpoint" + envHelp("repository-url")},
-			&cli.StringFlag{Name: "repository", Aliases: []string{"r"}, Usage: "pypi or testpypi, instead of --repository-url" + envHelp("repository")},
-			&cli.StringFlag{Name: "packages-dir", Aliases: []string{"d"}, Value: "dist", Usage: "directory holding the distributions" + envHelp("packages-dir")},
-			&cli.BoolFlag{Name: "verify-metadata", Value: true, Usage: "check the metadata's content before uploading (archive and filename checks always run)" + envHelp("verify-metadata")},
-			&cli.BoolFlag{Name: "skip-existing", Usage: "skip files the index already has instead of failing" + envHelp("skip-existing")},
-			&cli.BoolFlag{Name: "verbose", Usage: "log each request and answer (never credentials), and the digests" + envHelp("verbose")},
-			&cli.BoolFlag{Name: "print-hash", Usage: "print the SHA256, MD5 and BLAKE2-256 of each file" + envHelp("print-hash")},
-			&cli.BoolFlag{Name: "attestations", Value: true, Usage: "sign each file with Sigstore and upload PEP 740 attestations (with trusted publishing to PyPI or TestPyPI)" + envHelp("attestations")},
-			&cli.StringFlag{Name: "attestations-dir", Usage: "where to save the signed attestations (default: a new temporary directory)" + envHelp("attestations-dir")},
-			&cli.StringFlag{Name: "sigstore-fulcio-url", Usage: "Fulcio to get signing certificates from (default: production Sigstore)" + envHelp("sigstore-fulcio-url")},
-			&cli.StringFlag{Name: "sigstore-rekor-url", Usage: "Rekor v1 transparency log (default: production Sigstore)" + envHelp("sigstore-rekor-url")},
-			&cli.StringFlag{Name: "sigstore-trusted-root", Usage: "trusted_root.json to check signatures against (default: production Sigstore's, for production URLs)" + envHelp("sigstore-trusted-root")},
-			&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: "find, check and hash, print the plan, upload nothing" + envHelp("dry-run")},
-			&cli.IntFlag{Name: "parallel", Aliases: []string{"j"}, Value: 4, Usage: "upload up to N files at once after the first" + envHelp("parallel")},
-			&cli.IntFlag{Name: "retries", Value: 5, Usage: "retries of a failed request: connection errors, 429 and 5xx" + envHelp("retries")},
-			&cli.StringFlag{Name: "trusted-publishing", Value: "auto", Usage: "mint a token from the CI's OIDC identity: auto (when the user is __token__ and no password is given), always or never" + envHelp("trusted-publishing")},
-			&cli.StringFlag{Name: "id-token-file", Usage: "file holding an OIDC ID token, for a CI pypi-publish cannot ask (or set PYPI_PUBLISH_ID_TOKEN to the token)" + envHelp("id-token-file")},
-			&cli.StringFlag{Name: "pypi-rules", Value: "auto", Usage: "apply PyPI's own rules (PEP 625 names, platform tags, no local versions): auto (for *.pypi.org), always or never" + envHelp("pypi-rules")},
+			&cli.StringFlag{Name: "user", Aliases: []string{"u"}, Value: "__token__", Usage: "username; __token__ for API tokens" + settings.EnvHelp("user")},
+			&cli.StringFlag{Name: "password", Aliases: []string{"p"}, Usage: "API token (pypi-…) or password; never printed" + settings.EnvHelp("password")},
+			&cli.StringFlag{Name: "repository-url", Value: index.PyPIUploadURL, Usage: "legacy upload endpoint" + settings.EnvHelp("repository-url")},
+			&cli.StringFlag{Name: "repository", Aliases: []string{"r"}, Usage: "pypi or testpypi, instead of --repository-url" + settings.EnvHelp("repository")},
+			&cli.StringFlag{Name: "packages-dir", Aliases: []string{"d"}, Value: "dist", Usage: "directory holding the distributions" + settings.EnvHelp("packages-dir")},
+			&cli.BoolFlag{Name: "verify-metadata", Value: true, Usage: "check the metadata's content before uploading (archive and filename checks always run)" + settings.EnvHelp("verify-metadata")},
+			&cli.BoolFlag{Name: "skip-existing", Usage: "skip files the index already has instead of failing" + settings.EnvHelp("skip-existing")},
+			&cli.BoolFlag{Name: "verbose", Usage: "log each request and answer (never credentials), and the digests" + settings.EnvHelp("verbose")},
+			&cli.BoolFlag{Name: "print-hash", Usage: "print the SHA256, MD5 and BLAKE2-256 of each file" + settings.EnvHelp("print-hash")},
+			&cli.BoolFlag{Name: "attestations", Value: true, Usage: "sign each file with Sigstore and upload PEP 740 attestations (with trusted publishing to PyPI or TestPyPI)" + settings.EnvHelp("attestations")},
+			&cli.StringFlag{Name: "attestations-dir", Usage: "where to save the signed attestations (default: a new temporary directory)" + settings.EnvHelp("attestations-dir")},
+			&cli.StringFlag{Name: "sigstore-fulcio-url", Usage: "Fulcio to get signing certificates from (default: production Sigstore)" + settings.EnvHelp("sigstore-fulcio-url")},
+			&cli.StringFlag{Name: "sigstore-rekor-url", Usage: "Rekor v1 transparency log (default: production Sigstore)" + settings.EnvHelp("sigstore-rekor-url")},
+			&cli.StringFlag{Name: "sigstore-trusted-root", Usage: "trusted_root.json to check signatures against (default: production Sigstore's, for production URLs)" + settings.EnvHelp("sigstore-trusted-root")},
+			&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: "find, check and hash, print the plan, upload nothing" + settings.EnvHelp("dry-run")},
+			&cli.IntFlag{Name: "parallel", Aliases: []string{"j"}, Value: 4, Usage: "upload up to N files at once after the first" + settings.EnvHelp("parallel")},
+			&cli.IntFlag{Name: "retries", Value: 5, Usage: "retries of a failed request: connection errors, 429 and 5xx" + settings.EnvHelp("retries")},
+			&cli.StringFlag{Name: "trusted-publishing", Value: "auto", Usage: "mint a token from the CI's OIDC identity: auto (when the user is __token__ and no password is given), always or never" + settings.EnvHelp("trusted-publishing")},
+			&cli.StringFlag{Name: "id-token-file", Usage: "file holding an OIDC ID token, for a CI pypi-publish cannot ask (or set PYPI_PUBLISH_ID_TOKEN to the token)" + settings.EnvHelp("id-token-file")},
+			&cli.StringFlag{Name: "pypi-rules", Value: "auto", Usage: "apply PyPI's own rules (PEP 625 names, platform tags, no local versions): auto (for *.pypi.org), always or never" + settings.EnvHelp("pypi-rules")},
 		},
 		Commands: []*cli.Command{a.claimsCommand(), a.verifyCommand()},
 		Action: func(c *cli.Context) error {

@@ -3,16 +3,14 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
-	"path/filepath"
-	"runtime"
-	"sync"
 
 	"github.com/pypi-publish/pypi-publish/dist"
 	"github.com/pypi-publish/pypi-publish/internal/console"
 	"github.com/pypi-publish/pypi-publish/internal/ghactions"
 	"github.com/pypi-publish/pypi-publish/internal/httpx"
+	"github.com/pypi-publish/pypi-publish/internal/release"
 	"github.com/pypi-publish/pypi-publish/internal/report"
+	"github.com/pypi-publish/pypi-publish/internal/trusted"
 	"github.com/pypi-publish/pypi-publish/oidc"
 	"github.com/pypi-publish/pypi-publish/upload"
 )
@@ -33,12 +31,12 @@ func (p *publisher) run(ctx context.Context) error {
 		return err
 	}
 	if !p.check(files) {
-		p.ui.Errorf("Preflight failed", "", "%s; nothing was uploaded. Fix the problems above and run again.", countProblems(files))
+		p.ui.Errorf("Preflight failed", "", "%s; nothing was uploaded. Fix the problems above and run again.", report.Problems(files))
 		p.writeReport(report.Preflight(p.cfg.Target, files, false))
 		return errReported
 	}
 	if p.cfg.DryRun {
-		p.printPlan(files)
+		report.PrintPlan(p.ui, p.cfg.Target, files)
 		p.writeReport(report.Preflight(p.cfg.Target, files, true))
 		return nil
 	}
@@ -50,7 +48,15 @@ func (p *publisher) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	run := p.uploadAll(ctx, files, auth, atts)
+	client := &upload.Client{
+		URL:         p.cfg.Target.String(),
+		SimpleURL:   p.cfg.Target.SimpleURL(),
+		Credentials: auth.credentials,
+		HTTP:        p.httpPolicy().Retrying(),
+	}
+	run := release.Upload(ctx, client, p.cfg.Target, files, release.Options{
+		Parallel: p.cfg.Parallel, SkipExisting: p.cfg.SkipExisting, Attestations: atts, Renew: auth.renew,
+	}, p.ui)
 	run.Print(p.ui)
 	p.writeReport(run)
 	if !run.Complete() {
@@ -90,16 +96,16 @@ func (p *publisher) find(ctx context.Context) ([]*dist.File, error) {
 		}
 		return nil, err
 	}
-	return openAll(ctx, found.Paths, p.cfg.Parallel)
+	return release.Open(ctx, found.Paths, p.cfg.Parallel)
 }
 
 // check runs preflight and prints its findings; false when a file would
 // be refused.
 func (p *publisher) check(files []*dist.File) bool {
 	ok := dist.Preflight(files, dist.PreflightOptions{PyPI: p.cfg.PyPIRules, VerifyMetadata: p.cfg.VerifyMetadata})
-	p.printPreflight(files)
+	report.PrintPreflight(p.ui, files)
 	if p.cfg.PrintHash || p.cfg.Verbose {
-		p.printHashes(files)
+		report.PrintHashes(p.ui, files)
 	}
 	return ok
 }
@@ -122,94 +128,6 @@ func (p *publisher) summary(markdown string) {
 	}
 }
 
-// openAll reads and hashes the files, a few at a time: hashing is CPU
-// work and a release can hold dozens of wheels.
-func openAll(ctx context.Context, paths []string, parallel int) ([]*dist.File, error) {
-	files := make([]*dist.File, len(paths))
-	errs := make([]error, len(paths))
-	sem := make(chan struct{}, min(parallel, runtime.NumCPU()))
-	var wg sync.WaitGroup
-	for i, p := range paths {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		sem <- struct{}{}
-		wg.Add(1)
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			files[i], errs[i] = dist.Open(p)
-		}()
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	return files, nil
-}
-
-func countProblems(files []*dist.File) string {
-	problems, bad := 0, 0
-	for _, f := range files {
-		if n := len(f.Errors()); n > 0 {
-			problems += n
-			bad++
-		}
-	}
-	return fmt.Sprintf("%d problem%s in %d of %d file%s", problems, console.Plural(problems), bad, len(files), console.Plural(len(files)))
-}
-
-func (p *publisher) printPreflight(files []*dist.File) {
-	u := p.ui
-	u.Printf("Checked %d distribution%s:", len(files), console.Plural(len(files)))
-	for _, f := range files {
-		status := "ok  "
-		if len(f.Errors()) > 0 {
-			status = "FAIL"
-		}
-		what := f.Kind.String()
-		if f.Metadata != nil {
-			what += ", " + f.Metadata.Name + " " + f.Metadata.Version
-		}
-		u.Printf("  %s  %s  (%s, %s)", status, f.Filename, what, console.Bytes(f.Size))
-		for _, pr := range f.Problems {
-			msg := pr.Message
-			if pr.Field != "" {
-				msg = pr.Field + ": " + msg
-			}
-			if pr.Hint != "" {
-				msg += "\n  hint: " + pr.Hint
-			}
-			if pr.Warning {
-				u.Warnf(f.Filename, "%s", msg)
-			} else {
-				u.Errorf(f.Filename, f.Path, "%s", msg)
-			}
-		}
-	}
-}
-
-// printHashes prints the digests in the original action's layout.
-func (p *publisher) printHashes(files []*dist.File) {
-	p.ui.Printf("Showing hash values of files to be uploaded:")
-	for _, f := range files {
-		abs, err := filepath.Abs(f.Path)
-		if err != nil {
-			abs = f.Path
-		}
-		p.ui.Printf("%s\n\nSHA256: %s\nMD5: %s\nBLAKE2-256: %s\n", abs, f.Digests.SHA256, f.Digests.MD5, f.Digests.Blake2b256)
-	}
-}
-
-func (p *publisher) printPlan(files []*dist.File) {
-	var total int64
-	p.ui.Printf("Would upload to %s:", p.cfg.Target)
-	for _, f := range files {
-		total += f.Size
-		p.ui.Printf("  %s  %s  sha256=%s  (%d form fields)", f.Filename, console.Bytes(f.Size), f.Digests.SHA256, len(upload.Fields(f, "")))
-	}
-	p.ui.Printf("Dry run: %d file%s, %s, would be uploaded; nothing was sent.", len(files), console.Plural(len(files)), console.Bytes(total))
-}
-
 // httpPolicy is the one HTTP policy of this run.
 func (p *publisher) httpPolicy() *httpx.Config {
 	c := &httpx.Config{
@@ -225,7 +143,7 @@ func (p *publisher) httpPolicy() *httpx.Config {
 
 // attest signs the files before anything is uploaded, when attestations
 // apply: trusted publishing to PyPI or TestPyPI.
-func (p *publisher) attest(ctx context.Context, session sessionIDTokens, files []*dist.File) (attestations, error) {
+func (p *publisher) attest(ctx context.Context, session *trusted.Session, files []*dist.File) (attestations, error) {
 	if session == nil || !p.cfg.Attestations || !p.cfg.PyPIRules {
 		return nil, nil
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/pypi-publish/pypi-publish/dist"
 	"github.com/pypi-publish/pypi-publish/internal/attest"
+	"github.com/pypi-publish/pypi-publish/internal/settings"
 )
 
 // verifyCommand checks a PEP 740 attestation against a file and the
@@ -28,7 +29,7 @@ func (a *app) verifyCommand() *cli.Command {
 			&cli.StringFlag{Name: "issuer", Usage: "OIDC issuer of the signing certificate (with --san or --san-regex, instead of the publisher flags)"},
 			&cli.StringFlag{Name: "san", Usage: "exact subject alternative name of the signing certificate"},
 			&cli.StringFlag{Name: "san-regex", Usage: "regular expression the whole subject alternative name must match (anchored at both ends, e.g. 'https://github\\.com/o/r/\\.github/workflows/release\\.yml@.*')"},
-			&cli.StringFlag{Name: "trusted-root", Usage: "trusted_root.json (default: production Sigstore's)" + envHelp("sigstore-trusted-root")},
+			&cli.StringFlag{Name: "trusted-root", Usage: "trusted_root.json (default: production Sigstore's)" + settings.EnvHelp("sigstore-trusted-root")},
 		},
 		Action: func(c *cli.Context) error {
 			args := c.Args().Slice()
