@@ -193,6 +193,16 @@ func cmdMkdist(ts *testscript.TestScript, neg bool, args []string) {
 //	pypi drop N BYTES         drop the connection of the next N uploads after BYTES
 //	pypi token TOKEN [PROJECT ...]    accept another token
 //	pypi project NAME         the project exists already
+//	pypi publisher github OWNER/REPO WORKFLOW [ENV]   add a trusted publisher for demo
+//	pypi publisher gitlab NAMESPACE/PROJECT FILE [ENV]
+//	pypi attested FILE        the upload of FILE carried an attestation that verifies
+//	pypi mints N              the index minted N tokens
+//	pypi jtis N               the index saw N mint requests with N distinct jtis
+//	pypi failmint N STATUS    fail the next N mint requests before reading them
+//	pypi failmintafterclaim N answer 503 to the next N mint requests after spending their JWT
+//	pypi tokenlifetime D      minted tokens live for duration D
+//	pypi delay D              every answer waits D first
+//	pypi trustedpublishing on|disabled|absent  offered, turned off (403) or missing (404)
 func cmdPypi(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) == 0 {
 		ts.Fatalf("usage: pypi uploaded|files|posts|field|fail|drop|token|project ...")
@@ -392,11 +402,12 @@ func TestNoSecretsInOutput(t *testing.T) {
 		name  string
 		setup func()
 		args  []string
+		code  int
 	}{
-		{"success", nil, nil},
-		{"identical re-upload", nil, nil},
-		{"bad token", nil, []string{"--password", testToken + "x"}},
-		{"server errors until retries run out", func() { idx.FailNext(10, 503, "") }, []string{"--retries", "2"}},
+		{"success", nil, nil, exitOK},
+		{"identical re-upload", nil, nil, exitOK},
+		{"bad token", nil, []string{"--password", testToken + "x"}, exitFail},
+		{"server errors until retries run out", func() { idx.FailNext(10, 503, "") }, []string{"--retries", "2"}, exitFail},
 	}
 	for _, r := range runs {
 		t.Run(r.name, func(t *testing.T) {
@@ -419,6 +430,9 @@ func TestNoSecretsInOutput(t *testing.T) {
 			err := run(ctx, args, getenv, &stdout, &stderr)
 			code := exitCode(err, &stderr)
 			out := stdout.String() + stderr.String()
+			if code != r.code {
+				t.Errorf("exit %d, want %d: the run did not go as the case says, so the check below may cover nothing:\n%s", code, r.code, out)
+			}
 			if strings.Contains(out, testToken) || strings.Contains(out, strings.TrimPrefix(testToken, "pypi-")) {
 				t.Errorf("the token leaked (exit %d):\n%s", code, out)
 			}
