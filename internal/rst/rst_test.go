@@ -1,13 +1,14 @@
-package dist
+package rst
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 )
 
 // Every expectation here was checked against docutils (through
 // readme_renderer, as PyPI runs it): the message and line are docutils'.
-func TestCheckRST(t *testing.T) {
+func TestCheck(t *testing.T) {
 	tests := []struct {
 		name string
 		in   string
@@ -95,34 +96,49 @@ func TestCheckRST(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var got []string
-			for _, p := range CheckRST(tt.in) {
+			for _, p := range Check(tt.in) {
 				got = append(got, p.Message)
-				if p.Field != "Description" || p.Warning {
-					t.Errorf("problem %+v: want Field Description, not a warning", p)
+				if want := messageLine(p.Message); p.Line != want {
+					t.Errorf("problem %+v: Line %d, want %d as in the message", p, p.Line, want)
 				}
 			}
 			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
-				t.Errorf("CheckRST(%q)\n got: %q\nwant: %q", tt.in, got, tt.want)
+				t.Errorf("Check(%q)\n got: %q\nwant: %q", tt.in, got, tt.want)
 			}
 		})
 	}
 }
 
-func TestRSTDocs(t *testing.T) {
-	if len(RSTChecks) == 0 || len(RSTNotChecked) == 0 {
-		t.Error("RSTChecks and RSTNotChecked document the checker and must not be empty")
+// messageLine is the line number a docutils-style message starts with
+// ("line 3: ..."), or 0 for a message without one.
+func messageLine(msg string) int {
+	rest, ok := strings.CutPrefix(msg, "line ")
+	if !ok {
+		return 0
+	}
+	digits, _, _ := strings.Cut(rest, ":")
+	n, err := strconv.Atoi(digits)
+	if err != nil {
+		return -1
+	}
+	return n
+}
+
+func TestDocs(t *testing.T) {
+	if len(Checks) == 0 || len(NotChecked) == 0 {
+		t.Error("Checks and NotChecked document the checker and must not be empty")
 	}
 }
 
 // A pathological paragraph must not take quadratic time.
 func TestCheckRSTBounded(t *testing.T) {
-	CheckRST(strings.Repeat("*a -b- ", 200000))
-	CheckRST(strings.Repeat("a-", 300000) + "_")
-	CheckRST(strings.Repeat(" ", 5000) + "x\n" + strings.Repeat("  ", 3000) + "y")
-	CheckRST(strings.Repeat(strings.Repeat("*a -b- ", 500)+"\n\n", 1000))
+	Check(strings.Repeat("*a -b- ", 200000))
+	Check(strings.Repeat("a-", 300000) + "_")
+	Check(strings.Repeat(" ", 5000) + "x\n" + strings.Repeat("  ", 3000) + "y")
+	Check(strings.Repeat(strings.Repeat("*a -b- ", 500)+"\n\n", 1000))
 	var nested strings.Builder
 	for i := 0; i < 2000; i++ {
 		nested.WriteString(strings.Repeat(" ", i) + "- item\n\n")
 	}
-	CheckRST(nested.String())
+	Check(nested.String())
 }
