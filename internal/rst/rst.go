@@ -69,14 +69,20 @@ type Problem struct {
 // Check returns the docutils warnings and errors Check models (see
 // Checks) for text, ordered by line.
 func Check(text string) []Problem {
+	return check(text).problems
+}
+
+// check is Check returning the whole state, whose work counters the
+// tests read.
+func check(text string) *rstDoc {
 	d := newRSTDoc(text)
 	if d.blank() {
 		d.report(1, levelInfo, "No content rendered from RST source.", "the description is empty apart from whitespace")
-		return d.problems
+		return d
 	}
 	d.body(d.lines, true, 0)
 	d.finish()
-	return d.problems
+	return d
 }
 
 // docutils' message levels; halt_level 2 makes every one of these fatal.

@@ -30,6 +30,16 @@ type rstDoc struct {
 	explicit    map[string]explicitTarget
 	substSeen   map[string]bool // exact names, for duplicate definitions
 	inlineSteps int             // work done by the inliner, against docBudget
+
+	// blockSteps is the work done on blocks: the bytes and lines of every
+	// block body() parses. A line is in at most one block per nesting
+	// level, so this stays below (maxRSTDepth+2) times the input; the
+	// tests hold it to that.
+	blockSteps int
+	// unchecked counts the text blocks the inliner gave up on (or never
+	// started) because a budget ran out; their inline markup is not
+	// checked.
+	unchecked int
 }
 
 type rstRef struct {
