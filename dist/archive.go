@@ -205,8 +205,11 @@ func walkTar(f *File, r io.Reader) {
 	tr := tar.NewReader(counted)
 	tops := map[string]bool{}
 	members := map[string]bool{}
+	// PKG-INFO is the last member of that name, as Python's tarfile
+	// (which twine and PyPI read sdists with) finds it; only a regular
+	// file has metadata to read.
 	var pkgInfo []byte
-	var pkgInfoAt []string
+	pkgInfoSeen := false
 	sparse := false
 	for {
 		h, err := tr.Next()
@@ -237,8 +240,8 @@ func walkTar(f *File, r io.Reader) {
 			members[name] = true
 		}
 		if rest == "PKG-INFO" {
-			pkgInfoAt = append(pkgInfoAt, name)
-			if h.Typeflag == tar.TypeReg && pkgInfo == nil {
+			pkgInfo, pkgInfoSeen = nil, true
+			if h.Typeflag == tar.TypeReg {
 				if pkgInfo, err = readBounded(tr); err != nil {
 					f.addProblem("archive", rebuildHint, "%s: %v", name, err)
 					return
@@ -254,8 +257,12 @@ func walkTar(f *File, r io.Reader) {
 		return
 	}
 	top := onlyKey(tops)
-	if pkgInfo == nil {
+	if !pkgInfoSeen {
 		f.addProblem("archive", rebuildHint, "Invalid distribution file. PKG-INFO not found at %s/PKG-INFO", top)
+		return
+	}
+	if pkgInfo == nil {
+		f.addProblem("archive", rebuildHint, "PKG-INFO at %s/PKG-INFO is not a regular file", top)
 		return
 	}
 	f.parseMetadata(pkgInfo, top+"/PKG-INFO")

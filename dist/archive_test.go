@@ -61,6 +61,11 @@ func TestOpenSdist(t *testing.T) {
 		{"two top-level directories", append(good[:3:3], tarEntry{name: "other/x", body: "x"}), "Incorrect number of top-level directories in sdist (found 2: demo-1.0, other)"},
 		{"no PKG-INFO", []tarEntry{{name: "demo-1.0/setup.py", body: "x"}}, "PKG-INFO not found at demo-1.0/PKG-INFO"},
 		{"PKG-INFO too deep", []tarEntry{{name: "demo-1.0/src/PKG-INFO", body: pkgInfo}}, "PKG-INFO not found"},
+		// Python's tarfile, with which twine and PyPI read sdists, takes
+		// the last member of a name.
+		{"PKG-INFO twice", append([]tarEntry{{name: "demo-1.0/PKG-INFO", body: "not metadata"}}, good...), ""},
+		{"PKG-INFO twice, last one a link", append(good[:3:3], tarEntry{name: "demo-1.0/PKG-INFO", typ: tar.TypeSymlink}),
+			"PKG-INFO at demo-1.0/PKG-INFO is not a regular file"},
 		{"license file missing", good[:2], "License-File LICENSE does not exist in distribution file demo-1.0.tar.gz at demo-1.0/LICENSE"},
 	}
 	for _, tt := range tests {

@@ -5,15 +5,15 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/pypi-publish/pypi-publish/internal/pypitest"
+	"github.com/pypi-publish/pypi-publish/internal/distbuild"
 )
 
 // FuzzOpen feeds arbitrary bytes to Open as a wheel, a .tar.gz sdist and
 // a .zip sdist: whatever the bytes, Open must not panic, must hash them,
 // and must report a problem or produce metadata.
 func FuzzOpen(f *testing.F) {
-	for _, build := range []func(string, string, pypitest.DistOptions) (string, []byte, error){pypitest.BuildWheel, pypitest.BuildSdist} {
-		_, data, err := build("demo", "1.0", pypitest.DistOptions{})
+	for _, build := range []func(string, string, distbuild.Options) (string, []byte, error){distbuild.Wheel, distbuild.Sdist} {
+		_, data, err := build("demo", "1.0", distbuild.Options{})
 		if err != nil {
 			f.Fatal(err)
 		}

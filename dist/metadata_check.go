@@ -6,9 +6,17 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/pypi-publish/pypi-publish/internal/pyrepr"
-
 	"github.com/pypi-publish/pypi-publish/internal/pep440"
+	"github.com/pypi-publish/pypi-publish/internal/pyrepr"
+	"github.com/pypi-publish/pypi-publish/internal/rst"
+)
+
+// RSTChecks and RSTNotChecked say what the reStructuredText check of the
+// description (package internal/rst) finds and misses; they are here so
+// that the README's list can be kept in step with it from outside.
+var (
+	RSTChecks     = rst.Checks
+	RSTNotChecked = rst.NotChecked
 )
 
 // CheckOptions says which index the metadata is checked for.
@@ -493,7 +501,7 @@ func (c *checker) checkDescription() {
 	if ct != "" && ct != "text/x-rst" {
 		return // Markdown and plain text always render
 	}
-	found := CheckRST(desc)
+	found := rst.Check(desc)
 	if len(found) == 0 {
 		return
 	}
@@ -510,8 +518,7 @@ func (c *checker) checkDescription() {
 	}
 	c.problems = append(c.problems, head)
 	for _, p := range found {
-		p.Warning = head.Warning
-		c.problems = append(c.problems, p)
+		c.problems = append(c.problems, Problem{Field: "Description", Message: p.Message, Hint: p.Hint, Warning: head.Warning})
 	}
 }
 

@@ -6,10 +6,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pypi-publish/pypi-publish/internal/pypitest"
+	"github.com/pypi-publish/pypi-publish/internal/distbuild"
 )
 
-func writeDist(t *testing.T, dir string, build func(string, string, pypitest.DistOptions) (string, []byte, error), name, version string, o pypitest.DistOptions, rename string) string {
+func writeDist(t *testing.T, dir string, build func(string, string, distbuild.Options) (string, []byte, error), name, version string, o distbuild.Options, rename string) string {
 	t.Helper()
 	filename, data, err := build(name, version, o)
 	if err != nil {
@@ -28,22 +28,22 @@ func writeDist(t *testing.T, dir string, build func(string, string, pypitest.Dis
 func TestOpenWheel(t *testing.T) {
 	tests := []struct {
 		name    string
-		o       pypitest.DistOptions
+		o       distbuild.Options
 		rename  string
 		want    string
 		wantErr bool
 	}{
-		{"good", pypitest.DistOptions{}, "", "", false},
-		{"data descriptor", pypitest.DistOptions{DataDescriptor: true}, "", "ZIP archive not accepted: ZIP contains a data descriptor", true},
-		{"renamed", pypitest.DistOptions{}, "demo-1.0.0-py3-none-any.whl", "WHEEL not found at demo-1.0.0.dist-info/WHEEL", true},
-		{"bad entry points", pypitest.DistOptions{Extra: map[string][]byte{"demo-1.0.dist-info/entry_points.txt": []byte("console_scripts\nx = y\n")}}, "", "has invalid entry points", true},
-		{"license file missing", pypitest.DistOptions{Metadata: "Metadata-Version: 2.4\nName: demo\nVersion: 1.0\nLicense-File: LICENSE\n\n"}, "", "License-File LICENSE does not exist in distribution file demo-1.0-py3-none-any.whl at demo-1.0.dist-info/licenses/LICENSE", true},
-		{"license file present", pypitest.DistOptions{Metadata: "Metadata-Version: 2.4\nName: demo\nVersion: 1.0\nLicense-File: LICENSE\n\n",
+		{"good", distbuild.Options{}, "", "", false},
+		{"data descriptor", distbuild.Options{DataDescriptor: true}, "", "ZIP archive not accepted: ZIP contains a data descriptor", true},
+		{"renamed", distbuild.Options{}, "demo-1.0.0-py3-none-any.whl", "WHEEL not found at demo-1.0.0.dist-info/WHEEL", true},
+		{"bad entry points", distbuild.Options{Extra: map[string][]byte{"demo-1.0.dist-info/entry_points.txt": []byte("console_scripts\nx = y\n")}}, "", "has invalid entry points", true},
+		{"license file missing", distbuild.Options{Metadata: "Metadata-Version: 2.4\nName: demo\nVersion: 1.0\nLicense-File: LICENSE\n\n"}, "", "License-File LICENSE does not exist in distribution file demo-1.0-py3-none-any.whl at demo-1.0.dist-info/licenses/LICENSE", true},
+		{"license file present", distbuild.Options{Metadata: "Metadata-Version: 2.4\nName: demo\nVersion: 1.0\nLicense-File: LICENSE\n\n",
 			Extra: map[string][]byte{"demo-1.0.dist-info/licenses/LICENSE": []byte("MIT")}}, "", "", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := writeDist(t, t.TempDir(), pypitest.BuildWheel, "demo", "1.0", tt.o, tt.rename)
+			p := writeDist(t, t.TempDir(), distbuild.Wheel, "demo", "1.0", tt.o, tt.rename)
 			f, err := Open(p)
 			if err != nil {
 				t.Fatal(err)
@@ -67,11 +67,11 @@ func TestPreflight(t *testing.T) {
 		sdist   bool
 		name    string
 		version string
-		o       pypitest.DistOptions
+		o       distbuild.Options
 		rename  string
 	}
-	meta := func(name, version string) pypitest.DistOptions {
-		return pypitest.DistOptions{Metadata: "Metadata-Version: 2.1\nName: " + name + "\nVersion: " + version + "\nSummary: s\n\n"}
+	meta := func(name, version string) distbuild.Options {
+		return distbuild.Options{Metadata: "Metadata-Version: 2.1\nName: " + name + "\nVersion: " + version + "\nSummary: s\n\n"}
 	}
 	tests := []struct {
 		name     string
@@ -81,10 +81,10 @@ func TestPreflight(t *testing.T) {
 		want     []string
 		warnings []string
 	}{
-		{"wheel and sdist", true, []dist{{false, "demo", "1.0", pypitest.DistOptions{}, ""}, {true, "demo", "1.0", pypitest.DistOptions{}, ""}}, true, nil, nil},
-		{"non-normalized sdist on PyPI", true, []dist{{true, "demo", "1.0", pypitest.DistOptions{}, "Demo-1.0.tar.gz"}}, false,
+		{"wheel and sdist", true, []dist{{false, "demo", "1.0", distbuild.Options{}, ""}, {true, "demo", "1.0", distbuild.Options{}, ""}}, true, nil, nil},
+		{"non-normalized sdist on PyPI", true, []dist{{true, "demo", "1.0", distbuild.Options{}, "Demo-1.0.tar.gz"}}, false,
 			[]string{"Filename 'Demo-1.0.tar.gz' is invalid, should be 'demo-1.0.tar.gz'."}, nil},
-		{"non-normalized sdist elsewhere", false, []dist{{true, "demo", "1.0", pypitest.DistOptions{}, "Demo-1.0.tar.gz"}}, true,
+		{"non-normalized sdist elsewhere", false, []dist{{true, "demo", "1.0", distbuild.Options{}, "Demo-1.0.tar.gz"}}, true,
 			nil, []string{"PyPI would refuse this name"}},
 		{"sdist of another project", true, []dist{{true, "demo", "1.0", meta("other", "1.0"), ""}}, false,
 			[]string{"Start filename for 'other' with 'other'."}, nil},
@@ -93,10 +93,10 @@ func TestPreflight(t *testing.T) {
 		{"wheel of another version", true, []dist{{false, "demo", "1.0", meta("demo", "2.0"), ""}}, false,
 			[]string{"Version in filename should be '2.0' not '1.0'."}, nil},
 		{"wheel version PEP 440-equal", true, []dist{{false, "demo", "1.0", meta("demo", "1.0.0"), ""}}, true, nil, nil},
-		{"linux_x86_64 on PyPI", true, []dist{{false, "demo", "1.0", pypitest.DistOptions{Tag: "cp312-cp312-linux_x86_64"}, ""}}, false,
+		{"linux_x86_64 on PyPI", true, []dist{{false, "demo", "1.0", distbuild.Options{Tag: "cp312-cp312-linux_x86_64"}, ""}}, false,
 			[]string{"Binary wheel 'demo-1.0-cp312-cp312-linux_x86_64.whl' has an unsupported platform tag 'linux_x86_64'."}, nil},
-		{"linux_x86_64 elsewhere", false, []dist{{false, "demo", "1.0", pypitest.DistOptions{Tag: "cp312-cp312-linux_x86_64"}, ""}}, true, nil, nil},
-		{"two sdists", true, []dist{{true, "demo", "1.0", pypitest.DistOptions{}, ""}, {true, "demo", "1.0", meta("Demo", "1.0.0"), "demo-1.0.0.tar.gz"}}, false,
+		{"linux_x86_64 elsewhere", false, []dist{{false, "demo", "1.0", distbuild.Options{Tag: "cp312-cp312-linux_x86_64"}, ""}}, true, nil, nil},
+		{"two sdists", true, []dist{{true, "demo", "1.0", distbuild.Options{}, ""}, {true, "demo", "1.0", meta("Demo", "1.0.0"), "demo-1.0.0.tar.gz"}}, false,
 			[]string{"Only one sdist may be uploaded per release."}, nil},
 	}
 	for _, tt := range tests {
@@ -104,9 +104,9 @@ func TestPreflight(t *testing.T) {
 			dir := t.TempDir()
 			var files []*File
 			for _, d := range tt.dists {
-				build := pypitest.BuildWheel
+				build := distbuild.Wheel
 				if d.sdist {
-					build = pypitest.BuildSdist
+					build = distbuild.Sdist
 				}
 				f, err := Open(writeDist(t, dir, build, d.name, d.version, d.o, d.rename))
 				if err != nil {

@@ -55,17 +55,6 @@ func (f *form) cleanup() {
 	}
 }
 
-// values returns every value of a field, in order.
-func (f *form) values(name string) []string {
-	var vs []string
-	for _, fl := range f.fields {
-		if fl.name == name {
-			vs = append(vs, fl.value)
-		}
-	}
-	return vs
-}
-
 // first returns the first value, as WTForms reads a field.
 func (f *form) first(name string) (string, bool) {
 	for _, fl := range f.fields {

@@ -2,7 +2,6 @@ package pypitest
 
 import (
 	"archive/tar"
-	"archive/zip"
 	"bytes"
 	"compress/gzip"
 	"crypto/md5"
@@ -20,6 +19,8 @@ import (
 	"testing"
 
 	"golang.org/x/crypto/blake2b"
+
+	"github.com/pypi-publish/pypi-publish/internal/distbuild"
 )
 
 // token is the user-wide API token the test index accepts; deliberately
@@ -235,17 +236,15 @@ func basic(user, pass string) string {
 // pairs, for tests that need a wheel BuildWheel would not make.
 func zipOf(t *testing.T, files ...string) []byte {
 	t.Helper()
-	var b bytes.Buffer
-	zw := zip.NewWriter(&b)
+	var members []distbuild.File
 	for k := 0; k+1 < len(files); k += 2 {
-		if err := addZip(zw, member{files[k], []byte(files[k+1])}, false); err != nil {
-			t.Fatal(err)
-		}
+		members = append(members, distbuild.File{Name: files[k], Data: []byte(files[k+1])})
 	}
-	if err := zw.Close(); err != nil {
+	b, err := distbuild.Zip(members...)
+	if err != nil {
 		t.Fatal(err)
 	}
-	return b.Bytes()
+	return b
 }
 
 // randomBytes returns n incompressible bytes (deterministic).

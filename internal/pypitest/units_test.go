@@ -1,13 +1,11 @@
 package pypitest
 
 import (
-	"bytes"
 	"testing"
 
 	"github.com/pypi-publish/pypi-publish/internal/pyrepr"
 
 	"github.com/pypi-publish/pypi-publish/internal/pep440"
-	"github.com/pypi-publish/pypi-publish/internal/zipcheck"
 )
 
 func TestNegotiate(t *testing.T) {
@@ -121,45 +119,6 @@ func TestValidEntryPoints(t *testing.T) {
 		if got := validEntryPoints([]byte(in)); got != want {
 			t.Errorf("validEntryPoints(%q) = %v, want %v", in, got, want)
 		}
-	}
-}
-
-func TestBuildWheel(t *testing.T) {
-	fn, b, err := BuildWheel("Foo.Bar", "01.0", DistOptions{
-		Tag:   "cp311-abi3-manylinux_2_17_x86_64.manylinux2014_x86_64",
-		Extra: map[string][]byte{"foo_bar/data.txt": []byte("data")},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if fn != "foo_bar-1.0-cp311-abi3-manylinux_2_17_x86_64.manylinux2014_x86_64.whl" {
-		t.Errorf("filename %q", fn)
-	}
-	a, err := zipcheck.Open(bytes.NewReader(b), int64(len(b)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := a.Framing(); err != nil {
-		t.Fatal(err)
-	}
-	wheel, _ := a.ReadFile("foo_bar-1.0.dist-info/WHEEL", 1<<20)
-	if !bytes.Contains(wheel, []byte("Tag: cp311-abi3-manylinux2014_x86_64\n")) || !bytes.Contains(wheel, []byte("Root-Is-Purelib: false")) {
-		t.Errorf("WHEEL = %q", wheel)
-	}
-	record, _ := a.ReadFile("foo_bar-1.0.dist-info/RECORD", 1<<20)
-	if !bytes.Contains(record, []byte("foo_bar/data.txt,sha256=")) || !bytes.HasSuffix(record, []byte("RECORD,,\n")) {
-		t.Errorf("RECORD = %q", record)
-	}
-	_, again, _ := BuildWheel("Foo.Bar", "01.0", DistOptions{
-		Tag:   "cp311-abi3-manylinux_2_17_x86_64.manylinux2014_x86_64",
-		Extra: map[string][]byte{"foo_bar/data.txt": []byte("data")},
-	})
-	if !bytes.Equal(b, again) {
-		t.Error("building twice gave different bytes")
-	}
-	_, bad, _ := BuildWheel("demo", "1.0", DistOptions{DataDescriptor: true})
-	if err := zipcheck.Check(bytes.NewReader(bad), int64(len(bad))); err == nil {
-		t.Error("DataDescriptor wheel accepted")
 	}
 }
 

@@ -1,13 +1,14 @@
-package dist
+package rst
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 )
 
 // Every expectation here was checked against docutils (through
 // readme_renderer, as PyPI runs it): the message and line are docutils'.
-func TestCheckRST(t *testing.T) {
+func TestCheck(t *testing.T) {
 	tests := []struct {
 		name string
 		in   string
@@ -95,34 +96,121 @@ func TestCheckRST(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var got []string
-			for _, p := range CheckRST(tt.in) {
+			for _, p := range Check(tt.in) {
 				got = append(got, p.Message)
-				if p.Field != "Description" || p.Warning {
-					t.Errorf("problem %+v: want Field Description, not a warning", p)
+				if want := messageLine(p.Message); p.Line != want {
+					t.Errorf("problem %+v: Line %d, want %d as in the message", p, p.Line, want)
 				}
 			}
 			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
-				t.Errorf("CheckRST(%q)\n got: %q\nwant: %q", tt.in, got, tt.want)
+				t.Errorf("Check(%q)\n got: %q\nwant: %q", tt.in, got, tt.want)
 			}
 		})
 	}
 }
 
-func TestRSTDocs(t *testing.T) {
-	if len(RSTChecks) == 0 || len(RSTNotChecked) == 0 {
-		t.Error("RSTChecks and RSTNotChecked document the checker and must not be empty")
+// messageLine is the line number a docutils-style message starts with
+// ("line 3: ..."), or 0 for a message without one.
+func messageLine(msg string) int {
+	rest, ok := strings.CutPrefix(msg, "line ")
+	if !ok {
+		return 0
+	}
+	digits, _, _ := strings.Cut(rest, ":")
+	n, err := strconv.Atoi(digits)
+	if err != nil {
+		return -1
+	}
+	return n
+}
+
+func TestDocs(t *testing.T) {
+	if len(Checks) == 0 || len(NotChecked) == 0 {
+		t.Error("Checks and NotChecked document the checker and must not be empty")
 	}
 }
 
-// A pathological paragraph must not take quadratic time.
-func TestCheckRSTBounded(t *testing.T) {
-	CheckRST(strings.Repeat("*a -b- ", 200000))
-	CheckRST(strings.Repeat("a-", 300000) + "_")
-	CheckRST(strings.Repeat(" ", 5000) + "x\n" + strings.Repeat("  ", 3000) + "y")
-	CheckRST(strings.Repeat(strings.Repeat("*a -b- ", 500)+"\n\n", 1000))
+// Pathological input must cost work linear in its size, apart from the
+// inliner's fixed budget, and once a budget runs out the text it stopped
+// in must be left unchecked, not reported. Work is counted in steps
+// (bytes and lines of parsed blocks, characters scanned by the inliner),
+// so the bounds are exact, not timings.
+func TestCheckBounded(t *testing.T) {
 	var nested strings.Builder
-	for i := 0; i < 2000; i++ {
+	for i := range 2000 {
 		nested.WriteString(strings.Repeat(" ", i) + "- item\n\n")
 	}
-	CheckRST(nested.String())
+	const unclosed = "line 1: Warning: Inline emphasis start-string without end-string."
+	tests := []struct {
+		name string
+		in   string
+		want []string // Messages
+		// unchecked is how many text blocks a budget cut short; with
+		// none, the inliner's work must also be linear.
+		unchecked int
+	}{
+		// docutils' scan for an end-string is quadratic here: every *a
+		// searches to the end. The first search finishes and finds
+		// none; the second runs out of budget and says nothing.
+		{"unclosed starts", strings.Repeat("*a -b- ", 200000), []string{unclosed}, 1},
+		// Every '-' may start a name running to the end.
+		{"long name", strings.Repeat("a-", 300000) + "_", nil, 1},
+		// The end-string is there, past the budget: no warning.
+		{"end past budget", "*a " + strings.Repeat("x ", inlineBudget/2) + "b*", nil, 1},
+		// Many quadratic paragraphs: each fits its own budget, and the
+		// document's budget stops the rest (each checked one has 500
+		// unclosed starts).
+		{"many paragraphs", strings.Repeat(strings.Repeat("*a -b- ", 500)+"\n\n", 1000), nil, 981},
+		{"deep indentation", strings.Repeat(" ", 5000) + "x\n" + strings.Repeat("  ", 3000) + "y", nil, 0},
+		// Nesting beyond maxRSTDepth is not parsed.
+		{"nested lists", nested.String(), nil, 0},
+		// Well-formed markup is checked to the end, in one pass.
+		{"long paragraph", strings.Repeat("*a* ", 200000) + "*b", []string{unclosed}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := check(tt.in)
+			size := 0 // the text as parsed: tabs expanded, one per line end
+			for _, l := range d.lines {
+				size += len(l.text) + 1
+			}
+			if max := (maxRSTDepth + 1) * size; d.blockSteps > max {
+				t.Errorf("block steps %d, want at most %d (%d levels of %d)", d.blockSteps, max, maxRSTDepth+1, size)
+			}
+			// One tick can overshoot the budget, by at most the text.
+			if max := docBudget + size; d.inlineSteps > max {
+				t.Errorf("inline steps %d, want at most %d", d.inlineSteps, max)
+			}
+			if tt.unchecked == 0 && d.inlineSteps > 2*size {
+				t.Errorf("inline steps %d for %d bytes, want at most twice as many", d.inlineSteps, size)
+			}
+			if d.unchecked != tt.unchecked {
+				t.Errorf("%d text blocks unchecked, want %d", d.unchecked, tt.unchecked)
+			}
+			var got []string
+			for _, p := range d.problems {
+				got = append(got, p.Message)
+			}
+			if tt.name == "many paragraphs" {
+				// Too many to spell out: every start in the paragraphs
+				// checked in full is reported, and some of those in
+				// the one the budget cut short; none after it.
+				full := 1000 - tt.unchecked
+				lastLine := 2*full + 1
+				for _, m := range got {
+					if n := messageLine(m); n%2 != 1 || n > lastLine ||
+						m != "line "+strconv.Itoa(n)+": Warning: Inline emphasis start-string without end-string." {
+						t.Fatalf("unexpected problem %q", m)
+					}
+				}
+				if len(got) < 500*full || len(got) >= 500*(full+1) {
+					t.Errorf("%d problems, want %d to %d", len(got), 500*full, 500*(full+1)-1)
+				}
+				return
+			}
+			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
 }

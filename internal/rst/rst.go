@@ -1,4 +1,16 @@
-package dist
+// Package rst finds the reStructuredText problems that make PyPI refuse a
+// description.
+//
+// PyPI renders a description that has no content type, or text/x-rst,
+// with docutils (through readme_renderer) and halt_level 2: the first
+// warning aborts rendering and the upload is refused. Check finds the
+// docutils warnings and errors that most often break uploads, by
+// re-implementing the parts of docutils' parser that produce them.
+//
+// False positives would block good uploads, so every check only fires on
+// input it models exactly; constructs it does not model (tables, option
+// lists, line blocks, most directive bodies) are skipped as a whole.
+package rst
 
 import (
 	"fmt"
@@ -7,18 +19,8 @@ import (
 	"unicode/utf8"
 )
 
-// PyPI renders a description that has no content type, or text/x-rst,
-// with docutils (through readme_renderer) and halt_level 2: the first
-// warning aborts rendering and the upload is refused. CheckRST finds the
-// docutils warnings and errors that most often break uploads, by
-// re-implementing the parts of docutils' parser that produce them.
-//
-// False positives would block good uploads, so every check only fires on
-// input it models exactly; constructs it does not model (tables, option
-// lists, line blocks, most directive bodies) are skipped as a whole.
-
-// RSTChecks describes what CheckRST detects.
-var RSTChecks = []string{
+// Checks describes what Check detects.
+var Checks = []string{
 	"section titles: underline or overline too short, overline and underline that differ, a missing underline, inconsistent title levels, titles where docutils allows none (in lists, block quotes, directives)",
 	"transitions at the start or end of the document, right after a title, and two transitions in a row (only checked when nothing else was found, since docutils' own messages change what it sees)",
 	"inline markup opened and never closed: *emphasis*, **strong**, ``literal``, `interpreted text`, |substitution|, _`target`, with docutils' rules for what may stand before and after the markup",
@@ -32,9 +34,9 @@ var RSTChecks = []string{
 	"a description that renders to nothing (blank, or only a title)",
 }
 
-// RSTNotChecked lists docutils problems CheckRST does not detect, so that
-// a clean result is not read as a guarantee.
-var RSTNotChecked = []string{
+// NotChecked lists docutils problems Check does not detect, so that a
+// clean result is not read as a guarantee.
+var NotChecked = []string{
 	"anything inside tables, option lists, line blocks, doctest blocks and the bodies of directives other than admonitions, containers, topics and sidebars",
 	"directive options and arguments, apart from code-block's argument count",
 	"enumerated lists numbered with letters or Roman numerals (they are parsed, but never reported)",
@@ -51,18 +53,36 @@ type rstLine struct {
 	no   int
 }
 
-// CheckRST returns the docutils warnings and errors CheckRST models (see
-// RSTChecks) for text, each as a Problem whose Message reads like
-// docutils' report ("line 3: Warning: Title underline too short.").
-func CheckRST(text string) []Problem {
+// Problem is one docutils message that stops PyPI from rendering the
+// description.
+type Problem struct {
+	// Line is the 1-based line docutils reports, or 0 for
+	// readme_renderer's own message, which has none.
+	Line int
+	// Message reads like docutils' report: "line 3: Warning: Title
+	// underline too short.".
+	Message string
+	// Hint says what to do about it; may be empty.
+	Hint string
+}
+
+// Check returns the docutils warnings and errors Check models (see
+// Checks) for text, ordered by line.
+func Check(text string) []Problem {
+	return check(text).problems
+}
+
+// check is Check returning the whole state, whose work counters the
+// tests read.
+func check(text string) *rstDoc {
 	d := newRSTDoc(text)
 	if d.blank() {
 		d.report(1, levelInfo, "No content rendered from RST source.", "the description is empty apart from whitespace")
-		return d.problems
+		return d
 	}
 	d.body(d.lines, true, 0)
 	d.finish()
-	return d.problems
+	return d
 }
 
 // docutils' message levels; halt_level 2 makes every one of these fatal.
@@ -75,11 +95,11 @@ const (
 
 func (d *rstDoc) report(line, level int, msg, hint string) {
 	if level == levelInfo { // readme_renderer's own message has no line
-		d.problems = append(d.problems, Problem{Field: "Description", Message: msg, Hint: hint})
+		d.problems = append(d.problems, Problem{Message: msg, Hint: hint})
 		return
 	}
 	label := map[int]string{levelWarning: "Warning", levelError: "Error", levelSevere: "Severe"}[level]
-	d.problems = append(d.problems, Problem{Field: "Description", Message: fmt.Sprintf("line %d: %s: %s", line, label, msg), Hint: hint})
+	d.problems = append(d.problems, Problem{Line: line, Message: fmt.Sprintf("line %d: %s: %s", line, label, msg), Hint: hint})
 }
 
 // splitRSTLines does what docutils' string2lines does: \v and \f become

@@ -1,4 +1,4 @@
-package dist
+package rst
 
 import (
 	_ "embed"
@@ -130,11 +130,6 @@ func (in *inliner) runeAt(i int) rune {
 	return r
 }
 
-func (in *inliner) isSpaceAt(i int) bool {
-	r := in.runeAt(i)
-	return r >= 0 && isPySpace(r)
-}
-
 // suffixOK is end_string_suffix: the end of the text, whitespace, or a
 // closing delimiter, delimiter or closer.
 func (in *inliner) suffixOK(i int) bool {
@@ -187,11 +182,15 @@ type inlineMatch struct {
 // on line.
 func (d *rstDoc) inline(text string, line int) {
 	if d.inlineSteps > docBudget {
+		d.unchecked++
 		return
 	}
 	in := &inliner{d: d, s: escape2null(text), line: line, punct: rstPunct()}
 	in.after = line + strings.Count(text, "\n") + 1
 	in.run()
+	if in.failed {
+		d.unchecked++
+	}
 }
 
 func (in *inliner) run() {
@@ -353,6 +352,11 @@ func (in *inliner) inlineObj(m inlineMatch, from int) int {
 		return m.end
 	}
 	q, endLen, ok := in.findEnd(m.kind, m.end)
+	if in.failed {
+		// The search stopped at the budget, not at the end of the
+		// text: the end-string may well be there.
+		return m.end
+	}
 	if !ok || q == m.end {
 		in.d.report(in.line, levelWarning, "Inline "+inlineNames[m.kind]+" start-string without end-string.", inlineHint(m.kind))
 		return m.end
@@ -413,6 +417,9 @@ func (in *inliner) interpreted(m inlineMatch, from int) int {
 		return m.end
 	}
 	q, endRole, refend, textEnd, ok := in.findInterpretedEnd(m.end)
+	if in.failed { // as in inlineObj: no end found is not no end
+		return m.end
+	}
 	if !ok || q == m.end {
 		in.d.report(in.line, levelWarning, "Inline interpreted text or phrase reference start-string without end-string.", inlineHint("`"))
 		return m.end

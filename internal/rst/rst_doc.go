@@ -1,4 +1,4 @@
-package dist
+package rst
 
 import (
 	"regexp"
@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// rstDoc is the state of one CheckRST run: what docutils' parser keeps in
+// rstDoc is the state of one Check run: what docutils' parser keeps in
 // its memo (title styles, section level) and in the document (names,
 // references, substitutions), plus the problems found.
 type rstDoc struct {
@@ -30,6 +30,16 @@ type rstDoc struct {
 	explicit    map[string]explicitTarget
 	substSeen   map[string]bool // exact names, for duplicate definitions
 	inlineSteps int             // work done by the inliner, against docBudget
+
+	// blockSteps is the work done on blocks: the bytes and lines of every
+	// block body() parses. A line is in at most one block per nesting
+	// level, so this stays below (maxRSTDepth+2) times the input; the
+	// tests hold it to that.
+	blockSteps int
+	// unchecked counts the text blocks the inliner gave up on (or never
+	// started) because a budget ran out; their inline markup is not
+	// checked.
+	unchecked int
 }
 
 type rstRef struct {
@@ -170,22 +180,7 @@ func (d *rstDoc) finish() {
 		d.checkTransitions()
 		d.checkEmptyOutput()
 	}
-	sort.SliceStable(d.problems, func(i, j int) bool { return problemLine(d.problems[i]) < problemLine(d.problems[j]) })
-}
-
-func problemLine(p Problem) int {
-	n := 0
-	rest, ok := strings.CutPrefix(p.Message, "line ")
-	if !ok {
-		return 0
-	}
-	for _, c := range rest {
-		if c < '0' || c > '9' {
-			break
-		}
-		n = n*10 + int(c-'0')
-	}
-	return n
+	sort.SliceStable(d.problems, func(i, j int) bool { return d.problems[i].Line < d.problems[j].Line })
 }
 
 // checkTransitions applies docutils' Transitions transform to the top
