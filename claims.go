@@ -4,7 +4,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/pypi-publish/pypi-publish/dist"
-	"github.com/pypi-publish/pypi-publish/internal/console"
 	"github.com/pypi-publish/pypi-publish/internal/ghactions"
 	"github.com/pypi-publish/pypi-publish/internal/httpx"
 	"github.com/pypi-publish/pypi-publish/internal/index"
@@ -43,7 +42,7 @@ func (a *app) claimsCommand() *cli.Command {
 			if len(projects) == 0 {
 				projects = projectsIn(c.String("packages-dir"))
 			}
-			u := console.New(c.App.Writer, c.App.ErrWriter, gh.Actions, false)
+			u := a.ui(gh.Actions, false)
 			return trusted.Claims(c.Context, src, aud, trusted.Context{Target: t, GitHub: gh, Projects: dedupe(projects)}, u)
 		},
 	}

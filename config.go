@@ -63,6 +63,14 @@ type usageError = settings.Error
 
 func usagef(format string, args ...any) error { return settings.Errorf(format, args...) }
 
+// secretVariables hold credentials that must never be printed, whether
+// or not this run uses them: a server could echo one it was sent.
+var secretVariables = []string{
+	"INPUT_PASSWORD", "PYPI_PUBLISH_PASSWORD", "TWINE_PASSWORD", "UV_PUBLISH_PASSWORD", "UV_PUBLISH_TOKEN",
+	"ACTIONS_ID_TOKEN_REQUEST_TOKEN", "ACTIONS_RUNTIME_TOKEN", "GITHUB_TOKEN", oidc.EnvToken,
+	oidc.GitLabTokenVar("pypi"), oidc.GitLabTokenVar("testpypi"), oidc.GitLabTokenVar("sigstore"),
+}
+
 // newConfig resolves the whole configuration of a publishing run: after
 // it, nothing reads the environment.
 func (a *app) newConfig(c *cli.Context) (*config, error) {
@@ -74,6 +82,11 @@ func (a *app) newConfig(c *cli.Context) (*config, error) {
 		PackagesDir: strings.TrimSuffix(l.String("packages-dir", "dist"), "/"),
 		Paths:       c.Args().Slice(),
 		GitHub:      ghactions.FromEnv(getenv),
+	}
+	a.scrub.AddUser(cfg.User)
+	a.scrub.Add(cfg.Password)
+	for _, name := range secretVariables {
+		a.scrub.Add(getenv(name))
 	}
 	if cfg.PackagesDir == "" {
 		cfg.PackagesDir = "/"

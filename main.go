@@ -17,6 +17,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/pypi-publish/pypi-publish/internal/console"
+	"github.com/pypi-publish/pypi-publish/internal/ghactions"
 	"github.com/pypi-publish/pypi-publish/internal/index"
 	"github.com/pypi-publish/pypi-publish/internal/settings"
 )
@@ -60,13 +61,34 @@ func exitCode(err error, stderr io.Writer) int {
 var errReported = errors.New("failed (reported above)")
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	return newApp(getenv, stdout, stderr).RunContext(ctx, args)
+	a := &app{getenv: getenv, stdout: stdout, stderr: stderr, scrub: ghactions.NewScrubber()}
+	if err := a.cli().RunContext(ctx, args); err != nil {
+		return &cleanError{err: err, scrub: a.scrub}
+	}
+	return nil
 }
 
-// app is the command line: its environment and where it writes.
+// app is the command line: its environment, where it writes, and the
+// secrets it must never print.
 type app struct {
 	getenv         func(string) string
 	stdout, stderr io.Writer
+	scrub          *ghactions.Scrubber
+}
+
+// cleanError is an error whose text is printable: the run's secrets and
+// control characters removed from whatever a server put in it.
+type cleanError struct {
+	err   error
+	scrub *ghactions.Scrubber
+}
+
+func (e *cleanError) Error() string { return e.scrub.Clean(e.err.Error()) }
+func (e *cleanError) Unwrap() error { return e.err }
+
+// ui is what a command shows the user.
+func (a *app) ui(github, verbose bool) *console.UI {
+	return console.New(a.stdout, a.stderr, github, verbose, a.scrub)
 }
 
 func versionString() string {
@@ -79,8 +101,7 @@ func versionString() string {
 	return "dev"
 }
 
-func newApp(getenv func(string) string, stdout, stderr io.Writer) *cli.App {
-	a := &app{getenv: getenv, stdout: stdout, stderr: stderr}
+func (a *app) cli() *cli.App {
 	return &cli.App{
 		Name:      "pypi-publish",
 		Usage:     "check and upload Python distributions to PyPI or another index",
@@ -93,8 +114,8 @@ func newApp(getenv func(string) string, stdout, stderr io.Writer) *cli.App {
 			"A variable that is set but empty counts as unset.\n\n" +
 			"Exit codes: 0 every file uploaded or skipped (or, with --dry-run, would be); " +
 			"1 a check or an upload failed; 2 the command line or inputs are wrong.",
-		Writer:          stdout,
-		ErrWriter:       stderr,
+		Writer:          a.stdout,
+		ErrWriter:       a.stderr,
 		HideHelpCommand: true,
 		// Without this, urfave/cli calls os.Exit itself for some errors and
 		// exitCode never sees them.
@@ -130,7 +151,7 @@ func newApp(getenv func(string) string, stdout, stderr io.Writer) *cli.App {
 			if err != nil {
 				return err
 			}
-			p := &publisher{cfg: cfg, ui: console.New(stdout, stderr, cfg.GitHub.Actions, cfg.Verbose)}
+			p := &publisher{cfg: cfg, ui: a.ui(cfg.GitHub.Actions, cfg.Verbose)}
 			return p.run(c.Context)
 		},
 	}

@@ -113,17 +113,19 @@ func (p *publisher) check(files []*dist.File) bool {
 // writeReport gives a GitHub Actions run its job summary and outputs. A
 // summary or output that cannot be written must not fail a release.
 func (p *publisher) writeReport(r *report.Run) {
-	if err := ghactions.AppendSummary(p.cfg.GitHub.StepSummary, r.Markdown()); err != nil {
-		p.ui.Warnf("Job summary", "could not write the job summary: %v", err)
+	p.summary(r.Markdown())
+	outs := r.Outputs()
+	for i := range outs {
+		outs[i].Value = p.ui.Clean(outs[i].Value)
 	}
-	if err := ghactions.WriteOutputs(p.cfg.GitHub.Output, r.Outputs()); err != nil {
+	if err := ghactions.WriteOutputs(p.cfg.GitHub.Output, outs); err != nil {
 		p.ui.Warnf("Step outputs", "could not write the step's outputs: %v", err)
 	}
 }
 
 // summary adds markdown to the job summary, if there is one.
 func (p *publisher) summary(markdown string) {
-	if err := ghactions.AppendSummary(p.cfg.GitHub.StepSummary, markdown); err != nil {
+	if err := ghactions.AppendSummary(p.cfg.GitHub.StepSummary, p.ui.Clean(markdown)); err != nil {
 		p.ui.Warnf("Job summary", "could not write the job summary: %v", err)
 	}
 }

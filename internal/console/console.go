@@ -27,11 +27,14 @@ type UI struct {
 	// TTY is set when stderr is a terminal: progress bars instead of
 	// start and end lines.
 	TTY bool
+	// Scrub removes the run's secrets and control characters from every
+	// line; nil removes only control characters.
+	Scrub *ghactions.Scrubber
 }
 
 // New returns a UI over stdout and stderr.
-func New(stdout, stderr io.Writer, github, verbose bool) *UI {
-	u := &UI{out: stdout, err: stderr, GitHub: github, Verbose: verbose}
+func New(stdout, stderr io.Writer, github, verbose bool, scrub *ghactions.Scrubber) *UI {
+	u := &UI{out: stdout, err: stderr, GitHub: github, Verbose: verbose, Scrub: scrub}
 	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		u.TTY = true
 	}
@@ -48,7 +51,17 @@ func (u *UI) Printf(format string, args ...any) {
 	u.line(u.out, fmt.Sprintf(format, args...))
 }
 
+// Clean is text as it may be printed: without secrets or control
+// characters. The job summary and outputs go through it too.
+func (u *UI) Clean(s string) string {
+	if u.Scrub == nil {
+		return ghactions.ControlFree(s)
+	}
+	return u.Scrub.Clean(s)
+}
+
 func (u *UI) line(w io.Writer, s string) {
+	s = u.Clean(s)
 	if u.GitHub {
 		s = ghactions.Line(s)
 	}
@@ -79,15 +92,22 @@ func (u *UI) Noticef(format string, args ...any) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	if u.GitHub {
-		fmt.Fprintln(u.out, ghactions.Command("notice", msg))
+		fmt.Fprintln(u.out, ghactions.Command("notice", u.Clean(msg)))
 		return
 	}
 	u.line(u.out, msg)
 }
 
-// Mask tells the runner to hide secret in every later line of the log.
-// Nothing happens elsewhere: a secret is never printed.
+// Secret makes secret unprintable: it and its encodings are removed
+// from every later line.
+func (u *UI) Secret(secret string) {
+	u.Scrub.Add(secret)
+}
+
+// Mask is Secret, and on GitHub tells the runner to hide secret in every
+// later line of the log, including other steps'.
 func (u *UI) Mask(secret string) {
+	u.Secret(secret)
 	if !u.GitHub || secret == "" {
 		return
 	}
@@ -100,7 +120,7 @@ func (u *UI) annotate(level, title, file, msg string) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	if u.GitHub {
-		fmt.Fprintln(u.out, ghactions.Command(level, msg, "file", file, "title", title))
+		fmt.Fprintln(u.out, ghactions.Command(level, u.Clean(msg), "file", u.Clean(file), "title", u.Clean(title)))
 		return
 	}
 	prefix := level

@@ -54,7 +54,7 @@ func (p *Progress) Start(i int, concurrent bool) {
 func (p *Progress) newBar(size int64, desc string) *progressbar.ProgressBar {
 	return progressbar.NewOptions64(size,
 		progressbar.OptionSetWriter(p.u.err),
-		progressbar.OptionSetDescription(desc),
+		progressbar.OptionSetDescription(p.u.Clean(desc)),
 		progressbar.OptionShowBytes(true),
 		progressbar.OptionShowTotalBytes(true),
 		progressbar.OptionUseIECUnits(true),

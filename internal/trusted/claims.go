@@ -18,6 +18,7 @@ func Claims(ctx context.Context, src *oidc.Source, audience string, c Context, u
 	if err != nil {
 		return Explain(err, c)
 	}
+	u.Secret(tok.JWT)
 	u.Printf("OIDC ID token from %s for audience %q (issuer %s)", tok.Provider, audience, tok.Claims.Issuer)
 	if !oidc.KnownPyPIIssuer(tok.Claims.Issuer) {
 		u.Warnf("Untrusted issuer", "PyPI does not trust the issuer %s: pypi.org will refuse this token", tok.Claims.Issuer)

@@ -153,6 +153,7 @@ func (s *Session) once(ctx context.Context) (mint.Token, error) {
 	if err != nil {
 		return mint.Token{}, err
 	}
+	s.UI.Secret(id.JWT)
 	s.provider = id.Provider
 	if !oidc.TrustedByPyPI(id.Provider) && s.PyPIRules {
 		s.UI.Warnf("Untrusted OIDC issuer", "this ID token comes from %s, whose issuer PyPI does not trust yet: pypi.org will refuse it (other indexes may accept it)", id.Provider)
