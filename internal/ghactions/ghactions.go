@@ -187,3 +187,10 @@ func appendFile(path, text string) error {
 func MarkdownCell(s string) string {
 	return strings.NewReplacer("|", "\\|", "\r", " ", "\n", " ", "<", "&lt;", ">", "&gt;").Replace(s)
 }
+
+// MarkdownCode is text as an inline code span in a table cell of the
+// job summary: one line, pipes escaped, and no backtick that could end
+// the span early.
+func MarkdownCode(s string) string {
+	return "`" + strings.NewReplacer("`", "'", "|", "\\|", "\r", " ", "\n", " ").Replace(s) + "`"
+}

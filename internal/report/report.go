@@ -146,13 +146,13 @@ func (r *Run) Markdown() string {
 		default:
 			result = "not uploaded (" + ghactions.MarkdownCell(f.Reason) + ")"
 		}
-		name := "`" + f.Dist.Filename + "`"
+		name := ghactions.MarkdownCode(f.Dist.Filename)
 		if u := r.fileURL(f); u != "" {
-			name = "[`" + f.Dist.Filename + "`](" + u + ")"
+			name = "[" + name + "](" + u + ")"
 		}
 		att := ""
 		if f.Attestation != "" {
-			att = "`" + f.Attestation + "`"
+			att = ghactions.MarkdownCode(f.Attestation)
 		}
 		fmt.Fprintf(&b, "| %s | %s | `%s` | %s | %s |\n", name, console.Bytes(f.Dist.Size), f.Dist.Digests.SHA256, result, att)
 	}
