@@ -55,10 +55,14 @@ func TestScript(t *testing.T) {
 	})
 }
 
+// standinAudience is the stand-in index's OIDC audience: pypi-publish
+// sends a token for PyPI's own audience ("pypi") only to PyPI.
+const standinAudience = "pypi-standin"
+
 // setupScript gives every script its own stand-in PyPI, reachable as
 // $PYPI, that accepts $TOKEN, and points the action inputs at it.
 func setupScript(env *testscript.Env) error {
-	idx := pypitest.NewIndex(pypitest.Options{KeepContent: true})
+	idx := pypitest.NewIndex(pypitest.Options{KeepContent: true, Audience: standinAudience})
 	idx.AddToken(testToken)
 	srv := httptest.NewServer(idx)
 	env.Defer(func() { srv.Close(); idx.Close() })
@@ -83,8 +87,9 @@ func setupScript(env *testscript.Env) error {
 	env.Setenv("ACTIONS_ID_TOKEN_REQUEST_URL", github.TokenURL())
 	env.Setenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN", github.RequestToken())
 	env.Setenv("REQUEST_TOKEN", github.RequestToken())
-	env.Setenv("GITLAB_ID_TOKEN", gitlab.Mint("pypi", nil))
-	env.Setenv("GITLAB_ID_TOKEN_2", gitlab.Mint("pypi", nil))
+	env.Setenv("GITLAB_ID_TOKEN", gitlab.Mint(standinAudience, nil))
+	env.Setenv("GITLAB_ID_TOKEN_2", gitlab.Mint(standinAudience, nil))
+	env.Setenv("GITLAB_PYPI_ID_TOKEN", gitlab.Mint("pypi", nil))
 	env.Setenv("GITLAB_SIGSTORE_TOKEN", gitlab.Mint("sigstore", nil))
 	env.Setenv("PYPI_PUBLISH_DMI_PRODUCT_NAME_PATH", filepath.Join(env.WorkDir, "no-dmi"))
 	env.Setenv("GITHUB_ACTIONS", "")
@@ -202,6 +207,7 @@ func cmdMkdist(ts *testscript.TestScript, neg bool, args []string) {
 //	pypi failmintafterclaim N answer 503 to the next N mint requests after spending their JWT
 //	pypi tokenlifetime D      minted tokens live for duration D
 //	pypi delay D              every answer waits D first
+//	pypi audience AUD         announce and expect the OIDC audience AUD
 //	pypi trustedpublishing on|disabled|absent  offered, turned off (403) or missing (404)
 func cmdPypi(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) == 0 {
@@ -321,6 +327,8 @@ func cmdPypi(ts *testscript.TestScript, neg bool, args []string) {
 		d, err := time.ParseDuration(args[1])
 		ts.Check(err)
 		idx.SetDelay(d)
+	case "audience":
+		idx.SetAudience(args[1])
 	case "trustedpublishing":
 		idx.SetTrustedPublishing(args[1])
 	default:
@@ -478,7 +486,7 @@ func TestNoSecretsTrustedPublishing(t *testing.T) {
 			issSrv := httptest.NewServer(iss)
 			defer issSrv.Close()
 			iss.SetURL(issSrv.URL)
-			idx := pypitest.NewIndex(pypitest.Options{})
+			idx := pypitest.NewIndex(pypitest.Options{Audience: standinAudience})
 			srv := httptest.NewServer(idx)
 			defer srv.Close()
 			defer idx.Close()

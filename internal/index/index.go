@@ -5,6 +5,7 @@
 package index
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -158,6 +159,33 @@ func (t *Target) FileURL(blake2b256, filename string) string {
 	}
 	host := pypiHosts[t.UploadURL.Hostname()].files
 	return fmt.Sprintf("https://%s/packages/%s/%s/%s/%s", host, blake2b256[:2], blake2b256[2:4], blake2b256[4:], url.PathEscape(filename))
+}
+
+// ErrForeignAudience is an index asking for an ID token whose audience
+// belongs to another index.
+var ErrForeignAudience = errors.New("ID token audience belongs to another index")
+
+// reservedAudiences are the audiences only PyPI and TestPyPI may get: an
+// ID token for one lets whoever holds it mint an API token for the
+// user's projects there.
+var reservedAudiences = map[string]Kind{"pypi": PyPI, "testpypi": TestPyPI}
+
+// CheckAudience refuses an ID token audience that belongs to an index
+// other than the target: any server can answer /_/oidc/audience with
+// "pypi", and the token it would get is as good as a PyPI API token.
+func (t *Target) CheckAudience(aud string) error {
+	owner, reserved := reservedAudiences[aud]
+	if !reserved || owner == t.Kind {
+		return nil
+	}
+	name := "PyPI"
+	if owner == TestPyPI {
+		name = "TestPyPI"
+	}
+	return fmt.Errorf("%w: %s asks for an ID token with the audience %q, which belongs to %s; "+
+		"whoever holds such a token can publish to your %s projects, so pypi-publish sends it only to %s's upload URL. "+
+		"Check the repository URL; to publish to %s, use --repository %s",
+		ErrForeignAudience, t.UploadURL.Host, aud, name, name, name, name, aud)
 }
 
 // OIDCBase is the scheme and host serving the trusted-publishing routes

@@ -21,6 +21,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pypi-publish/pypi-publish/internal/pep440"
@@ -32,6 +33,10 @@ type Options struct {
 	// Host is "pypi.org" (the default) or "test.pypi.org"; it appears in
 	// the help URLs of error messages.
 	Host string
+	// Audience is the OIDC audience the index announces and expects;
+	// "" is PyPI's for Host. A stand-in served anywhere but PyPI's hosts
+	// needs its own: pypi-publish sends a "pypi" token only to PyPI.
+	Audience string
 	// KeepContent keeps uploaded bytes in memory, so tests can compare
 	// them and the files can be downloaded. When false only sizes and
 	// digests are kept, which lets benchmarks upload gigabytes.
@@ -90,6 +95,8 @@ type RequestLog struct {
 // Index is the stand-in. Its methods are safe for concurrent use.
 type Index struct {
 	opts Options
+	// aud replaces opts.Audience once SetAudience is called.
+	aud atomic.Pointer[string]
 
 	mu       sync.Mutex
 	projects map[string]*project // by normalized name

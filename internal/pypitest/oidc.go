@@ -150,8 +150,20 @@ func (i *Index) JTIs() []string {
 	return append([]string(nil), i.tp.jtis...)
 }
 
+// SetAudience changes what the index answers at /_/oidc/audience and
+// expects in the aud claim.
+func (i *Index) SetAudience(aud string) {
+	i.aud.Store(&aud)
+}
+
 // audience is what the index expects in the aud claim.
 func (i *Index) audience() string {
+	if a := i.aud.Load(); a != nil {
+		return *a
+	}
+	if i.opts.Audience != "" {
+		return i.opts.Audience
+	}
 	if i.opts.Host == "test.pypi.org" {
 		return "testpypi"
 	}

@@ -148,6 +148,9 @@ func (s *Session) once(ctx context.Context) (mint.Token, error) {
 	if err != nil {
 		return mint.Token{}, err
 	}
+	if err := s.Target.CheckAudience(audience); err != nil {
+		return mint.Token{}, err
+	}
 	s.UI.Debugf("selected trusted publishing exchange endpoint: %s", s.Mint.BaseURL.JoinPath("/_/oidc/mint-token"))
 	id, err := s.Source.Token(ctx, audience)
 	if err != nil {
@@ -155,6 +158,13 @@ func (s *Session) once(ctx context.Context) (mint.Token, error) {
 	}
 	s.UI.Secret(id.JWT)
 	s.provider = id.Provider
+	// A token from a file or a CI variable has the audience it was made
+	// for, whatever we asked.
+	for _, aud := range audiences(id.Claims) {
+		if err := s.Target.CheckAudience(aud); err != nil {
+			return mint.Token{}, err
+		}
+	}
 	if !oidc.TrustedByPyPI(id.Provider) && s.PyPIRules {
 		s.UI.Warnf("Untrusted OIDC issuer", "this ID token comes from %s, whose issuer PyPI does not trust yet: pypi.org will refuse it (other indexes may accept it)", id.Provider)
 	}
@@ -176,4 +186,20 @@ func (s *Session) warnReusableWorkflow(c oidc.Claims) {
 		"workflow_ref:     %s\njob_workflow_ref: %s\n\n"+
 		"PyPI matches the trusted publisher on job_workflow_ref, so the publisher must name the reusable workflow's file, %q, "+
 		"not the calling workflow's. See https://docs.pypi.org/trusted-publishers/troubleshooting/", c.WorkflowRef, c.JobWorkflowRef, c.WorkflowFile())
+}
+
+// audiences lists a token's aud claim, a string or a list.
+func audiences(c oidc.Claims) []string {
+	if c.Audience != "" {
+		return []string{c.Audience}
+	}
+	var out []string
+	if list, ok := c.Raw["aud"].([]any); ok {
+		for _, a := range list {
+			if s, ok := a.(string); ok {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
 }
