@@ -7,6 +7,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/pypi-publish/pypi-publish/internal/ghactions"
+	"github.com/pypi-publish/pypi-publish/internal/httpx"
 	"github.com/pypi-publish/pypi-publish/internal/index"
 	"github.com/pypi-publish/pypi-publish/internal/settings"
 	"github.com/pypi-publish/pypi-publish/oidc"
@@ -32,6 +33,8 @@ type config struct {
 	DryRun          bool
 	Parallel        int
 	Retries         int
+	// Timeout bounds every wait for a server, per attempt.
+	Timeout time.Duration
 	// RetryWait, when set, replaces the backoff between retries (tests
 	// use milliseconds); from PYPI_PUBLISH_RETRY_WAIT.
 	RetryWait time.Duration
@@ -115,6 +118,9 @@ func (a *app) newConfig(c *cli.Context) (*config, error) {
 		return nil, err
 	}
 	if cfg.Retries, err = l.Int("retries", 5, 0, 20); err != nil {
+		return nil, err
+	}
+	if cfg.Timeout, err = l.Duration("timeout", httpx.DefaultTimeout, time.Second, 24*time.Hour); err != nil {
 		return nil, err
 	}
 	if v := getenv("PYPI_PUBLISH_RETRY_WAIT"); v != "" {

@@ -141,6 +141,7 @@ func (a *app) cli() *cli.App {
 			&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: "find, check and hash, print the plan, upload nothing" + settings.EnvHelp("dry-run")},
 			&cli.IntFlag{Name: "parallel", Aliases: []string{"j"}, Value: 4, Usage: "upload up to N files at once after the first" + settings.EnvHelp("parallel")},
 			&cli.IntFlag{Name: "retries", Value: 5, Usage: "retries of a failed request: connection errors, 429 and 5xx" + settings.EnvHelp("retries")},
+			&cli.StringFlag{Name: "timeout", Value: "5m", Usage: "the longest wait for a server once a request is sent, per attempt (no byte moving either way); a timed-out request is retried" + settings.EnvHelp("timeout")},
 			&cli.StringFlag{Name: "trusted-publishing", Value: "auto", Usage: "mint a token from the CI's OIDC identity: auto (when the user is __token__ and no password is given), always or never" + settings.EnvHelp("trusted-publishing")},
 			&cli.StringFlag{Name: "id-token-file", Usage: "file holding an OIDC ID token, for a CI pypi-publish cannot ask (or set PYPI_PUBLISH_ID_TOKEN to the token)" + settings.EnvHelp("id-token-file")},
 			&cli.StringFlag{Name: "pypi-rules", Value: "auto", Usage: "apply PyPI's own rules (PEP 625 names, platform tags, no local versions): auto (for *.pypi.org), always or never" + settings.EnvHelp("pypi-rules")},

@@ -136,6 +136,7 @@ func (p *publisher) httpPolicy() *httpx.Config {
 		UserAgent: userAgent(),
 		Retries:   p.cfg.Retries,
 		RetryWait: p.cfg.RetryWait,
+		Timeout:   p.cfg.Timeout,
 	}
 	if p.cfg.Verbose {
 		c.Log = p.ui.Debugf

@@ -71,6 +71,9 @@ func Parse(raw string) (*Target, error) {
 	if u.User != nil {
 		return nil, fmt.Errorf("repository URL: put credentials in --user/--password, not in the URL, where logs would show them")
 	}
+	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(raw, "#") {
+		return nil, fmt.Errorf("repository URL %s has a query string or fragment: an upload URL has neither, and what is there (often a secret) would be printed in every message that names the index; remove it", Redact(u))
+	}
 	if u.Scheme == "http" && !IsLoopback(u.Hostname()) {
 		return nil, fmt.Errorf("repository URL %s uses plain http: credentials would cross the network unencrypted; use https (plain http is allowed only for loopback test indexes)", u.Redacted())
 	}
@@ -205,4 +208,12 @@ func IsLoopback(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// Redact drops userinfo, query and fragment from a URL before it is
+// shown.
+func Redact(u *url.URL) string {
+	c := *u
+	c.User, c.RawQuery, c.Fragment, c.ForceQuery = nil, "", "", false
+	return c.String()
 }

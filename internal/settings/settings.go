@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // setting is one input: a flag and the environment variables that can
@@ -40,6 +41,7 @@ var All = []Setting{
 	{Flag: "dry-run", Env: []string{"INPUT_DRY-RUN", "PYPI_PUBLISH_DRY_RUN"}},
 	{Flag: "parallel", Env: []string{"INPUT_PARALLEL", "PYPI_PUBLISH_PARALLEL"}},
 	{Flag: "retries", Env: []string{"PYPI_PUBLISH_RETRIES"}},
+	{Flag: "timeout", Env: []string{"PYPI_PUBLISH_TIMEOUT"}},
 	{Flag: "pypi-rules", Env: []string{"PYPI_PUBLISH_PYPI_RULES"}},
 	{Flag: "trusted-publishing", Env: []string{"INPUT_TRUSTED-PUBLISHING", "PYPI_PUBLISH_TRUSTED_PUBLISHING"}},
 	{Flag: "id-token-file", Env: []string{"PYPI_PUBLISH_ID_TOKEN_FILE"}},
@@ -159,4 +161,17 @@ func (l *Lookup) Int(flag string, def, lo, hi int) (int, error) {
 		return 0, Errorf("%s=%q: expected a whole number from %d to %d", from, v, lo, hi)
 	}
 	return n, nil
+}
+
+// Duration parses a Go duration (90s, 5m, 1h30m) from lo to hi.
+func (l *Lookup) Duration(flag string, def, lo, hi time.Duration) (time.Duration, error) {
+	v, from, ok := l.Value(flag)
+	if !ok {
+		return def, nil
+	}
+	d, err := time.ParseDuration(strings.TrimSpace(v))
+	if err != nil || d < lo || d > hi {
+		return 0, Errorf("%s=%q: expected a duration from %s to %s, such as 90s or 5m", from, v, lo, hi)
+	}
+	return d, nil
 }
