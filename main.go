@@ -25,7 +25,7 @@ import (
 // version is stamped at build time with -ldflags "-X main.version=…".
 var version = ""
 
-// Exit codes, documented in README.
+// Exit codes, documented in README; 130 and 143 for SIGINT and SIGTERM.
 const (
 	exitOK    = 0
 	exitFail  = 1
@@ -33,10 +33,56 @@ const (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := exitCode(run(ctx, os.Args, os.Getenv, os.Stdout, os.Stderr), os.Stderr)
+	ctx, stop := interruptible(context.Background())
+	err := run(ctx, os.Args, os.Getenv, os.Stdout, os.Stderr)
 	stop()
-	os.Exit(code)
+	var sig *interrupted
+	if errors.As(context.Cause(ctx), &sig) {
+		// The summary above lists what reached the index; the files
+		// uploaded are accepted again, so the same command finishes.
+		fmt.Fprintf(os.Stderr, "pypi-publish: interrupted by %s; nothing more was sent. Run the same command again to finish the release.\n", sig.String())
+		os.Exit(sig.code())
+	}
+	os.Exit(exitCode(err, os.Stderr))
+}
+
+// interrupted is the cause of a run's end by SIGINT or SIGTERM.
+type interrupted struct{ sig os.Signal }
+
+func (i *interrupted) Error() string  { return "interrupted by " + i.String() }
+func (i *interrupted) String() string { return unix(i.sig) }
+
+// code is the shell's convention: 128 + the signal's number.
+func (i *interrupted) code() int {
+	if i.sig == syscall.SIGTERM {
+		return 143
+	}
+	return 130
+}
+
+func unix(sig os.Signal) string {
+	if sig == syscall.SIGTERM {
+		return "SIGTERM"
+	}
+	return "SIGINT"
+}
+
+// interruptible returns a context canceled, with an *interrupted cause,
+// by the first SIGINT or SIGTERM; a second one kills the process as
+// usual.
+func interruptible(parent context.Context) (context.Context, func()) {
+	ctx, cancel := context.WithCancelCause(parent)
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		select {
+		case s := <-sigs:
+			cancel(&interrupted{s})
+			signal.Stop(sigs)
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, func() { signal.Stop(sigs); cancel(nil) }
 }
 
 // exitCode is the one place errors become exit codes.

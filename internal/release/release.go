@@ -65,6 +65,11 @@ func Upload(ctx context.Context, client *upload.Client, t *index.Target, files [
 		prog.Finish(i, res, err)
 		rf := &run.Files[i]
 		switch {
+		case err != nil && ctx.Err() != nil:
+			// The index may or may not have stored a file cut off
+			// mid-request: running again settles it either way.
+			rf.Outcome, rf.Reason = report.Failed, "interrupted while uploading"
+			failed.Do(func() { close(stop) })
 		case err != nil:
 			rf.Outcome, rf.Reason = report.Failed, errorText(err)
 			failed.Do(func() { close(stop) })
@@ -101,6 +106,13 @@ func Upload(ctx context.Context, client *upload.Client, t *index.Target, files [
 	}
 	wg.Wait()
 	prog.Close()
+	if ctx.Err() != nil {
+		for i := range run.Files {
+			if run.Files[i].Outcome == report.NotAttempted {
+				run.Files[i].Reason = "interrupted before it started"
+			}
+		}
+	}
 	return run
 }
 
