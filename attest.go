@@ -37,7 +37,8 @@ func (p *publisher) attestAll(ctx context.Context, session *trusted.Session, fil
 		}
 		p.ui.Noticef("Generating and uploading digital attestations")
 		start := time.Now()
-		defer func() { took = time.Since(start) }()
+		done := p.ui.Waiting("Sigstore to sign %d file%s", len(subjects), console.Plural(len(subjects)))
+		defer func() { done(); took = time.Since(start) }()
 		return signer.Sign(ctx, subjects)
 	}
 	atts, err := attest.Prepare(ctx, dists, p.cfg.AttestationsDir, sign)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"sync"
+	"time"
 
 	"golang.org/x/term"
 
@@ -150,4 +151,19 @@ func Plural(n int) string {
 		return ""
 	}
 	return "s"
+}
+
+// SlowAfter is how long a wait goes unmentioned.
+var SlowAfter = 5 * time.Second
+
+// Waiting says what the run waits for when a wait lasts longer than
+// SlowAfter, so a slow server never looks like a hang; call the returned
+// function when the wait is over.
+func (u *UI) Waiting(format string, args ...any) (done func()) {
+	what := fmt.Sprintf(format, args...)
+	start := time.Now()
+	t := time.AfterFunc(SlowAfter, func() {
+		u.Printf("Waiting for %s (%s so far; every wait ends after the --timeout)", what, time.Since(start).Round(time.Second))
+	})
+	return func() { t.Stop() }
 }

@@ -57,7 +57,9 @@ func Upload(ctx context.Context, client *upload.Client, t *index.Target, files [
 				u.Warnf("Retrying "+f.Filename, "attempt %d failed (%s); retrying", attempt, reason)
 			},
 		}
+		done := u.Waiting("%s to take %s", t.Host(), f.Filename)
 		res, err := client.Upload(ctx, f, opts)
+		done()
 		if errors.Is(err, upload.ErrTokenExpired) && o.Renew != nil && o.Renew() {
 			u.Warnf("Token expired", "the index says the token expired while %s uploaded; minting a new one and sending the file again", f.Filename)
 			res, err = client.Upload(ctx, f, opts)

@@ -144,7 +144,9 @@ func temporary(err error) bool {
 }
 
 func (s *Session) once(ctx context.Context) (mint.Token, error) {
+	done := s.UI.Waiting("%s to say its OIDC audience", s.Target.Host())
 	audience, err := s.Mint.Audience(ctx)
+	done()
 	if err != nil {
 		return mint.Token{}, err
 	}
@@ -152,7 +154,9 @@ func (s *Session) once(ctx context.Context) (mint.Token, error) {
 		return mint.Token{}, err
 	}
 	s.UI.Debugf("selected trusted publishing exchange endpoint: %s", s.Mint.BaseURL.JoinPath("/_/oidc/mint-token"))
+	done = s.UI.Waiting("the CI to issue an OIDC ID token")
 	id, err := s.Source.Token(ctx, audience)
+	done()
 	if err != nil {
 		return mint.Token{}, err
 	}
@@ -169,7 +173,9 @@ func (s *Session) once(ctx context.Context) (mint.Token, error) {
 		s.UI.Warnf("Untrusted OIDC issuer", "this ID token comes from %s, whose issuer PyPI does not trust yet: pypi.org will refuse it (other indexes may accept it)", id.Provider)
 	}
 	s.warnReusableWorkflow(id.Claims)
+	done = s.UI.Waiting("%s to mint an API token", s.Target.Host())
 	tok, err := s.Mint.Token(ctx, id.JWT)
+	done()
 	if err != nil {
 		return mint.Token{}, &exchangeError{err: err, claims: &id.Claims}
 	}
