@@ -2,18 +2,17 @@ package dist
 
 import (
 	_ "embed"
+	"regexp"
 	"strings"
 	"sync"
 
 	"github.com/pypi-publish/pypi-publish/internal/pyrepr"
 )
 
-//go:generate sh gen_classifiers.sh
-
-// classifiersTxt is trove-classifiers as Debian ships it (see
-// gen_classifiers.sh). That release is older than PyPI's, so a classifier
-// missing from it may just be newer: checkClassifier only calls that an
-// error when it cannot be a recent addition.
+// classifiersTxt is pypa/trove-classifiers as of the date in its header
+// (see gen_classifiers.sh). PyPI's list may have grown since, so a
+// classifier missing from it may just be newer: checkClassifier only
+// calls that an error when it cannot be a recent addition.
 //
 //go:embed classifiers.txt
 var classifiersTxt string
@@ -29,17 +28,24 @@ type classifierList struct {
 var classifiers = sync.OnceValue(func() *classifierList {
 	l := &classifierList{known: map[string]bool{}, deprecated: map[string][]string{},
 		topLevel: map[string]bool{}, folded: map[string]string{}}
+	deprecated := false
 	for _, line := range strings.Split(classifiersTxt, "\n") {
 		switch {
 		case line == "":
+		case line == "# deprecated":
+			deprecated = true
 		case strings.HasPrefix(line, "#"):
-			if i := strings.Index(line, "trove-classifiers "); i >= 0 {
-				l.version = strings.Fields(line[i+len("trove-classifiers "):])[0]
-				l.version = strings.TrimSuffix(l.version, ";")
+			if m := listDate.FindStringSubmatch(line); m != nil {
+				l.version = m[1]
 			}
-		case strings.HasPrefix(line, "deprecated\t"):
-			parts := strings.Split(line, "\t")
-			l.deprecated[parts[1]] = parts[2:]
+		case deprecated:
+			old, instead, _ := strings.Cut(line, " -> ")
+			l.deprecated[strings.TrimSpace(old)] = []string{}
+			for _, r := range strings.Split(instead, ";") {
+				if r = strings.TrimSpace(r); r != "" {
+					l.deprecated[strings.TrimSpace(old)] = append(l.deprecated[strings.TrimSpace(old)], r)
+				}
+			}
 		default:
 			l.known[line] = true
 			l.topLevel[topClassifier(line)] = true
@@ -48,6 +54,9 @@ var classifiers = sync.OnceValue(func() *classifierList {
 	}
 	return l
 })
+
+// listDate finds the list's date in its header.
+var listDate = regexp.MustCompile(`\((\d{4}-\d{2}-\d{2})\)`)
 
 func topClassifier(c string) string {
 	top, _, _ := strings.Cut(c, "::")
@@ -90,7 +99,7 @@ func checkClassifier(c string) *Problem {
 		p.Hint = "see https://pypi.org/classifiers/ for the list PyPI accepts"
 	default:
 		p.Warning = true
-		p.Message = pyrepr.Str(c) + " is not in trove-classifiers " + l.version + "; unless it was added since, PyPI will answer: " + pyrepr.Str(c) + " is not a valid classifier."
+		p.Message = pyrepr.Str(c) + " is not in trove-classifiers as of " + l.version + " (the list this pypi-publish knows); unless it was added since, PyPI will answer: " + pyrepr.Str(c) + " is not a valid classifier."
 		p.Hint = "check it against https://pypi.org/classifiers/"
 	}
 	return p

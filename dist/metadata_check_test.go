@@ -81,7 +81,7 @@ func TestCheckMetadataRules(t *testing.T) {
 		{"classifier deprecated", base + "Classifier: Natural Language :: Ukranian\n", "Classifier",
 			"The classifier 'Natural Language :: Ukranian' has been deprecated, use one of ['Natural Language :: Ukrainian'] instead.", false},
 		{"classifier maybe newer", base + "Classifier: Programming Language :: Python :: 3.99\n", "Classifier",
-			"'Programming Language :: Python :: 3.99' is not in trove-classifiers 2023.4.18; unless it was added since, PyPI will answer: 'Programming Language :: Python :: 3.99' is not a valid classifier.", true},
+			"'Programming Language :: Python :: 3.99' is not in trove-classifiers as of 2026-01-14 (the list this pypi-publish knows); unless it was added since, PyPI will answer: 'Programming Language :: Python :: 3.99' is not a valid classifier.", true},
 		{"classifier ok", base + "Classifier: Programming Language :: Python :: 3 :: Only\n", "", "", false},
 		{"requires-dist invalid", base + "Requires-Dist: foo>=1.0.*\n", "Requires-Dist", "'foo>=1.0.*' is invalid for 'requires-dist'", false},
 		{"requires-dist url", base + "Requires-Dist: foo @ https://x.org/foo.whl\n", "Requires-Dist", "Can't have direct dependency: foo @ https://x.org/foo.whl", false},
