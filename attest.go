@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -28,7 +29,7 @@ func (p *publisher) attestAll(ctx context.Context, session *trusted.Session, fil
 	for i, f := range files {
 		dists[i] = attest.Dist{Path: f.Path, Filename: f.Filename, SHA256: f.Digests.SHA256}
 	}
-	var dir string
+	dirs := map[string]bool{}
 	var took time.Duration
 	sign := func(ctx context.Context, subjects []attest.Subject) ([]attest.Attestation, error) {
 		signer, err := p.newSigner(ctx, session)
@@ -52,12 +53,17 @@ func (p *publisher) attestAll(ctx context.Context, session *trusted.Session, fil
 			p.ui.Printf("Using the attestation beside %s", f.Filename)
 		default:
 			signed++
-			dir = filepath.Dir(a.Path)
+			dirs[filepath.Dir(a.Path)] = true
 			p.ui.Debugf("saved publish attestation: %s", a.Path)
 		}
 	}
 	if signed > 0 {
-		p.ui.Printf("Signed %d attestation%s with Sigstore in %s; saved in %s", signed, console.Plural(signed), took.Round(time.Millisecond), dir)
+		where := make([]string, 0, len(dirs))
+		for d := range dirs {
+			where = append(where, d)
+		}
+		sort.Strings(where)
+		p.ui.Printf("Signed %d attestation%s with Sigstore in %s; saved in %s", signed, console.Plural(signed), took.Round(time.Millisecond), strings.Join(where, ", "))
 	}
 	return attestations(atts), nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 )
 
 // Dist is a distribution to attest.
@@ -28,7 +29,10 @@ type Prepared struct {
 // Prepare gives every distribution an attestation before anything is
 // uploaded: a pre-made <dist>.publish.attestation beside it, checked
 // against the file, or a new one from sign, saved in dir (created if
-// missing; "" is a new temporary directory). sign is called once, with
+// missing) or, when dir is "", beside the distribution as the original
+// action does: a workflow ships dist/*.publish.attestation after it, and
+// a second call in the same job (TestPyPI, then PyPI) finds and reuses
+// them. sign is called once, with
 // every file that has none, and only if there is one. A failure means
 // no attestation at all: a release must not go out half-attested.
 func Prepare(ctx context.Context, dists []Dist, dir string, sign func(context.Context, []Subject) ([]Attestation, error)) (map[string]Prepared, error) {
@@ -54,16 +58,17 @@ func Prepare(ctx context.Context, dists []Dist, dir string, sign func(context.Co
 	if len(subjects) == 0 {
 		return out, nil
 	}
-	if dir == "" {
-		var err error
-		// A fresh directory every run: the original wrote beside the
-		// dists and a second call in one job died on the files the
-		// first left (its #283, #319).
-		if dir, err = os.MkdirTemp("", "pypi-publish-attestations-"); err != nil {
+	if dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, fmt.Errorf("attest: %w", err)
 		}
-	} else if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("attest: %w", err)
+	}
+	where := map[string]string{}
+	for _, d := range dists {
+		where[d.Filename] = dir
+		if dir == "" {
+			where[d.Filename] = filepath.Dir(d.Path)
+		}
 	}
 	signed, err := sign(ctx, subjects)
 	if err != nil {
@@ -74,7 +79,7 @@ func Prepare(ctx context.Context, dists []Dist, dir string, sign func(context.Co
 	}
 	for i, a := range signed {
 		name := subjects[i].Filename
-		path, err := Write(dir, name, a)
+		path, err := Write(where[name], name, a)
 		if err != nil {
 			return nil, err
 		}
