@@ -164,7 +164,23 @@ func parityDists(t *testing.T) []string {
 		files, _ = filepath.Glob(filepath.Join(out, "*"))
 	}
 	debian, _ := filepath.Glob("/usr/share/python-wheels/*.whl")
-	return append(files, debian...)
+	return append(append(files, debian...), crlfWheel(t))
+}
+
+// crlfWheel is a wheel whose METADATA has CRLF line endings, as pip
+// 23.2.1's has: its description must reach the index byte for byte.
+func crlfWheel(t *testing.T) string {
+	meta := strings.ReplaceAll("Metadata-Version: 2.1\nName: crlf-demo\nVersion: 1.0\nSummary: CRLF line ends\n"+
+		"Description-Content-Type: text/markdown\n\n# Demo\n\nA body with\nseveral lines.\n", "\n", "\r\n")
+	name, data, err := pypitest.BuildWheel("crlf-demo", "1.0", pypitest.DistOptions{Metadata: meta})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
 
 func names(paths []string) string {

@@ -118,7 +118,9 @@ func ParseMetadata(data []byte) (*Metadata, error) {
 	m.MetadataVersion = m.Get("Metadata-Version")
 	m.Name = m.Get("Name")
 	m.Version = m.Get("Version")
-	m.Description = strings.ReplaceAll(body, "\r\n", "\n")
+	// The body goes to the index byte for byte, CRLF and all, as twine
+	// sends it: a project's text is not ours to rewrite.
+	m.Description = body
 	if m.Description == "" {
 		m.Description = m.Get("Description")
 	}

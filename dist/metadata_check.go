@@ -488,8 +488,9 @@ func (c *checker) checkImportNames(field string, vs []string) {
 }
 
 func (c *checker) checkDescription() {
-	desc := c.m.Description
-	if c.m.Get("Description") != "" && strings.TrimSpace(c.m.Description) != c.m.Get("Description") {
+	// Checked as docutils reads it, with any line ending.
+	desc := strings.ReplaceAll(c.m.Description, "\r\n", "\n")
+	if c.m.Get("Description") != "" && strings.TrimSpace(desc) != c.m.Get("Description") {
 		c.problems = append(c.problems, Problem{Field: "Description", Warning: true,
 			Message: "the metadata has both a Description header and a body; the body is uploaded",
 			Hint:    "twine refuses such metadata; rebuild with a current build backend"})

@@ -28,7 +28,7 @@ func TestParseMetadataRealWorld(t *testing.T) {
 			"Oldstyle\n========\n\nIndented by setuptools' rfc822_escape::\n\n    code stays indented\n\nThe end."},
 		{"crlf-demo-1.0.METADATA", "2.4", "crlf-demo", "1.0",
 			map[string]string{"Summary": "CRLF line  ends and a folded summary", "License-Expression": "MIT OR Apache-2.0"},
-			"# Demo\n\nBody.\n"},
+			"# Demo\r\n\r\nBody.\r\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
