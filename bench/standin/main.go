@@ -1,46 +1,58 @@
-// Command standin serves the stand-in index (internal/pypitest) on
-// 127.0.0.1 for the benchmark scripts, and writes the distributions they
-// upload.
+// Command standin is the loopback world that the benchmarks (bench/run,
+// bench/startup/run) and the action and container checks (.ci/act,
+// .ci/container) run pypi-publish against, and the maker of the
+// distributions they upload. One tool for all of them, so the stand-in
+// index they measure and test against is the same.
 //
-//	standin serve [-token T] [-sink]    print the base URL, serve until killed
-//	standin mkdists -n N -dir D         N small wheels with Metadata 2.1
-//	standin mkwheel -size BYTES -dir D  one big wheel, written streaming
+// Usage:
+//
+//	standin serve [-token T] [-sink] [-env FILE] [-releases DIR] [-max-file-size BYTES]
+//	    serves on 127.0.0.1, prints the index's base URL (upload to
+//	    BASE/legacy/) and serves until interrupted:
+//	      - a stand-in PyPI (internal/pypitest) that accepts the API
+//	        token T and trusts a fake GitHub Actions OIDC issuer
+//	        (internal/oidctest) for a trusted publisher of project ppdemo;
+//	      - that issuer's token endpoint, for ACTIONS_ID_TOKEN_REQUEST_URL;
+//	      - with -releases, a stand-in for GitHub's release downloads:
+//	        DIR served at BASE/releases/download/<version>/<asset>;
+//	      - BASE/_standin/state: what the index holds, as JSON, with the
+//	        time the first upload request arrived (bench/startup's "first
+//	        byte").
+//	    -sink answers every other request with 200 after reading its body,
+//	    to measure the client alone. -env writes the job's environment
+//	    (E2E_INDEX_URL, E2E_STATE_URL, E2E_TOKEN, ACTIONS_ID_TOKEN_REQUEST_URL
+//	    and _TOKEN, PYPI_PUBLISH_DOWNLOAD_BASE) as KEY=VALUE lines to FILE,
+//	    atomically, once everything listens.
+//	standin mkdist -dir D NAME VERSION
+//	    a wheel and an sdist of NAME VERSION, whose bytes differ from any
+//	    earlier build of the same name (for skip-existing)
+//	standin mkwheel -dir D NAME VERSION
+//	    the same, only the wheel
+//	standin smallwheels -n N -dir D
+//	    N small wheels (17 KiB, Metadata 2.1, which Debian's twine reads)
+//	standin bigwheel -size BYTES -dir D
+//	    one wheel of BYTES pseudo-random bytes, written streaming; prints
+//	    its path
 package main
 
 import (
-	"archive/zip"
-	"crypto/sha256"
-	"encoding/base64"
+	"errors"
 	"flag"
 	"fmt"
-	"hash/crc32"
 	"io"
-	"math/rand/v2"
-	"net"
-	"net/http"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"syscall"
-
-	"github.com/pypi-publish/pypi-publish/internal/pypitest"
 )
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: standin serve|mkdists|mkwheel [flags]")
+		fmt.Fprintln(os.Stderr, "usage: standin serve|mkdist|mkwheel|smallwheels|bigwheel [flags]")
 		os.Exit(2)
 	}
-	var err error
-	switch os.Args[1] {
-	case "serve":
-		err = serve(os.Args[2:])
-	case "mkdists":
-		err = mkdists(os.Args[2:])
-	case "mkwheel":
-		err = mkwheel(os.Args[2:])
-	default:
-		err = fmt.Errorf("unknown command %q", os.Args[1])
+	err := run(os.Args[1], os.Args[2:], os.Stdout)
+	if errors.Is(err, flag.ErrHelp) {
+		os.Exit(0)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "standin:", err)
@@ -48,111 +60,42 @@ func main() {
 	}
 }
 
-func serve(args []string) error {
-	fs := flag.NewFlagSet("serve", flag.ExitOnError)
-	token := fs.String("token", "pypi-bench-token", "API token to accept")
-	sink := fs.Bool("sink", false, "answer every POST with 200 after reading the body (measures the client alone)")
-	fs.Parse(args)
-	idx := pypitest.NewIndex(pypitest.Options{MaxFileSize: 4 << 30})
-	defer idx.Close()
-	idx.AddToken(*token)
-	var h http.Handler = idx
-	if *sink {
-		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			io.Copy(io.Discard, r.Body)
-		})
+// run carries out one subcommand, writing what it prints to out.
+func run(cmd string, args []string, out io.Writer) error {
+	switch cmd {
+	case "serve":
+		return serveUntilSignal(args, out)
+	case "mkdist":
+		return mkdist(args, true)
+	case "mkwheel":
+		return mkdist(args, false)
+	case "smallwheels":
+		return smallWheels(args)
+	case "bigwheel":
+		return bigWheel(args, out)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return err
-	}
-	fmt.Printf("http://%s\n", ln.Addr())
-	go http.Serve(ln, h)
+	return fmt.Errorf("unknown command %q", cmd)
+}
+
+// newFlags returns a flag set whose errors come back to run instead of
+// exiting, so that tests can call the subcommands.
+func newFlags(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(os.Stderr)
+	return fs
+}
+
+func serveUntilSignal(args []string, out io.Writer) error {
+	// Subscribed before anything listens: a script that kills the
+	// stand-in as soon as it printed its URL must not kill it unclean.
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	w, err := serve(args)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	fmt.Fprintln(out, w.indexURL)
 	<-sig
-	return nil
-}
-
-func mkdists(args []string) error {
-	fs := flag.NewFlagSet("mkdists", flag.ExitOnError)
-	n := fs.Int("n", 40, "how many wheels")
-	dir := fs.String("dir", "dists", "where to write them")
-	fs.Parse(args)
-	if err := os.MkdirAll(*dir, 0o755); err != nil {
-		return err
-	}
-	for i := range *n {
-		name := fmt.Sprintf("benchpkg%02d", i)
-		// Metadata 2.1: Debian's twine 4.0.2 rejects newer versions.
-		meta := fmt.Sprintf("Metadata-Version: 2.1\nName: %s\nVersion: 1.0\nSummary: benchmark package %d\n\n# %s\n", name, i, name)
-		filename, data, err := pypitest.BuildWheel(name, "1.0", pypitest.DistOptions{Metadata: meta,
-			Extra: map[string][]byte{name + "/data.bin": randomBytes(uint64(i), 16<<10)}})
-		if err != nil {
-			return err
-		}
-		if err := os.WriteFile(filepath.Join(*dir, filename), data, 0o644); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func randomBytes(seed uint64, n int) []byte {
-	b := make([]byte, n)
-	rand.NewChaCha8([32]byte{byte(seed)}).Read(b)
-	return b
-}
-
-// mkwheel writes a wheel holding one stored member of size pseudo-random
-// bytes, in two passes over a seeded generator (CRC and RECORD digest
-// first, then the bytes), so memory stays flat however big it is.
-func mkwheel(args []string) error {
-	fs := flag.NewFlagSet("mkwheel", flag.ExitOnError)
-	size := fs.Int64("size", 1<<30, "bytes of payload")
-	dir := fs.String("dir", ".", "where to write it")
-	fs.Parse(args)
-	payload := func() io.Reader { return io.LimitReader(rand.NewChaCha8([32]byte{42}), *size) }
-	crc, sum := crc32.NewIEEE(), sha256.New()
-	if _, err := io.Copy(io.MultiWriter(crc, sum), payload()); err != nil {
-		return err
-	}
-	path := filepath.Join(*dir, "bigwheel-1.0-py3-none-any.whl")
-	out, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	defer out.Close()
-	zw := zip.NewWriter(out)
-	w, err := zw.CreateRaw(&zip.FileHeader{Name: "bigwheel/payload.bin", Method: zip.Store,
-		CRC32: crc.Sum32(), CompressedSize64: uint64(*size), UncompressedSize64: uint64(*size)})
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(w, payload()); err != nil {
-		return err
-	}
-	record := fmt.Sprintf("bigwheel/payload.bin,sha256=%s,%d\n", base64.RawURLEncoding.EncodeToString(sum.Sum(nil)), *size)
-	small := []struct{ name, body string }{
-		{"bigwheel-1.0.dist-info/METADATA", "Metadata-Version: 2.1\nName: bigwheel\nVersion: 1.0\nSummary: a big benchmark wheel\n\n"},
-		{"bigwheel-1.0.dist-info/WHEEL", "Wheel-Version: 1.0\nGenerator: standin\nRoot-Is-Purelib: true\nTag: py3-none-any\n"},
-	}
-	for _, s := range small {
-		h := sha256.Sum256([]byte(s.body))
-		record += fmt.Sprintf("%s,sha256=%s,%d\n", s.name, base64.RawURLEncoding.EncodeToString(h[:]), len(s.body))
-	}
-	small = append(small, struct{ name, body string }{"bigwheel-1.0.dist-info/RECORD", record + "bigwheel-1.0.dist-info/RECORD,,\n"})
-	for _, s := range small {
-		w, err := zw.CreateRaw(&zip.FileHeader{Name: s.name, Method: zip.Store, CRC32: crc32.ChecksumIEEE([]byte(s.body)),
-			CompressedSize64: uint64(len(s.body)), UncompressedSize64: uint64(len(s.body))})
-		if err != nil {
-			return err
-		}
-		io.WriteString(w, s.body)
-	}
-	if err := zw.Close(); err != nil {
-		return err
-	}
-	fmt.Println(path)
 	return nil
 }

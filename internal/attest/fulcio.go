@@ -102,7 +102,7 @@ func (f fulcioClient) certificate(ctx context.Context, token string, key *ecdsa.
 		// request could otherwise leave part of the token past the cut,
 		// where stepError's whole-token redaction cannot find it.
 		answer = bytes.ReplaceAll(answer, []byte(token), []byte("[redacted]"))
-		return nil, fmt.Errorf("Fulcio returned %d %s: %s", status, http.StatusText(status), snippet(answer))
+		return nil, fmt.Errorf("the Fulcio server returned %d %s: %s", status, http.StatusText(status), snippet(answer))
 	}
 	var resp fulcioResponse
 	if err := json.Unmarshal(answer, &resp); err != nil {
@@ -113,18 +113,18 @@ func (f fulcioClient) certificate(ctx context.Context, token string, key *ecdsa.
 		chain = resp.Detached
 	}
 	if chain == nil || len(chain.Chain.Certificates) == 0 {
-		return nil, errors.New("Fulcio's answer holds no certificate")
+		return nil, errors.New("the Fulcio answer holds no certificate")
 	}
 	block, _ := pem.Decode([]byte(chain.Chain.Certificates[0]))
 	if block == nil || block.Type != "CERTIFICATE" {
-		return nil, errors.New("Fulcio's certificate is not PEM")
+		return nil, errors.New("the Fulcio certificate is not PEM")
 	}
 	cert, err := x509.ParseCertificate(block.Bytes)
 	if err != nil {
 		return nil, fmt.Errorf("unreadable certificate: %w", err)
 	}
 	if !samePublicKey(cert.PublicKey, key.Public()) {
-		return nil, errors.New("Fulcio certified another key than ours")
+		return nil, errors.New("the Fulcio certificate is for another key than ours")
 	}
 	return block.Bytes, nil
 }

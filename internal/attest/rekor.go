@@ -105,10 +105,10 @@ func (r rekorClient) logDSSE(ctx context.Context, env dsseEnvelope, certPEM []by
 			return nil, err
 		}
 		if status != http.StatusOK && status != http.StatusCreated {
-			return nil, fmt.Errorf("Rekor returned %d %s for the existing entry: %s", status, http.StatusText(status), snippet(answer))
+			return nil, fmt.Errorf("the Rekor server returned %d %s for the existing entry: %s", status, http.StatusText(status), snippet(answer))
 		}
 	default:
-		return nil, fmt.Errorf("Rekor returned %d %s: %s", status, http.StatusText(status), snippet(answer))
+		return nil, fmt.Errorf("the Rekor server returned %d %s: %s", status, http.StatusText(status), snippet(answer))
 	}
 	return parseRekorAnswer(answer)
 }
@@ -119,7 +119,7 @@ func (r rekorClient) fetch(ctx context.Context, location string) (int, []byte, e
 	base, _ := url.Parse(r.base)
 	u, err := base.Parse(location)
 	if err != nil || u.Scheme != base.Scheme || u.Host != base.Host || !strings.Contains(u.Path, entriesPath+"/") {
-		return 0, nil, fmt.Errorf("Rekor pointed to the existing entry at %q, not an entry of this log", location)
+		return 0, nil, fmt.Errorf("the Rekor server pointed to the existing entry at %q, not an entry of this log", location)
 	}
 	status, answer, _, err := call(ctx, r.http, http.MethodGet, u.String(), nil, "")
 	return status, answer, err
@@ -133,7 +133,7 @@ func parseRekorAnswer(answer []byte) (*protorekor.TransparencyLogEntry, error) {
 		return nil, fmt.Errorf("unreadable Rekor answer: %w", err)
 	}
 	if len(entries) != 1 {
-		return nil, fmt.Errorf("Rekor answered with %d entries, want 1", len(entries))
+		return nil, fmt.Errorf("the Rekor answer holds %d entries, want 1", len(entries))
 	}
 	var e rekorEntry
 	for _, only := range entries {
@@ -141,30 +141,30 @@ func parseRekorAnswer(answer []byte) (*protorekor.TransparencyLogEntry, error) {
 	}
 	logID, err := hex.DecodeString(e.LogID)
 	if err != nil || len(logID) == 0 {
-		return nil, fmt.Errorf("Rekor answered with log ID %q, not hex", e.LogID)
+		return nil, fmt.Errorf("the Rekor answer has log ID %q, not hex", e.LogID)
 	}
 	var kind struct {
 		APIVersion string `json:"apiVersion"`
 		Kind       string `json:"kind"`
 	}
 	if err := json.Unmarshal(e.Body, &kind); err != nil {
-		return nil, fmt.Errorf("Rekor's entry body is not JSON: %w", err)
+		return nil, fmt.Errorf("the Rekor entry body is not JSON: %w", err)
 	}
 	if len(e.Verification.SignedEntryTimestamp) == 0 {
-		return nil, errors.New("Rekor's entry has no signed entry timestamp")
+		return nil, errors.New("the Rekor entry has no signed entry timestamp")
 	}
 	p := e.Verification.InclusionProof
 	if p == nil {
-		return nil, errors.New("Rekor's entry has no inclusion proof")
+		return nil, errors.New("the Rekor entry has no inclusion proof")
 	}
 	rootHash, err := hex.DecodeString(p.RootHash)
 	if err != nil {
-		return nil, fmt.Errorf("Rekor's root hash %q is not hex", p.RootHash)
+		return nil, fmt.Errorf("the Rekor root hash %q is not hex", p.RootHash)
 	}
 	hashes := make([][]byte, len(p.Hashes))
 	for i, h := range p.Hashes {
 		if hashes[i], err = hex.DecodeString(h); err != nil {
-			return nil, fmt.Errorf("Rekor's proof hash %q is not hex", h)
+			return nil, fmt.Errorf("the Rekor proof hash %q is not hex", h)
 		}
 	}
 	return &protorekor.TransparencyLogEntry{

@@ -69,7 +69,7 @@ func TestSigstoreAnswersRefused(t *testing.T) {
 			body: `{"a":{"body":"e30=","logID":"aa","verification":{"inclusionProof":{"rootHash":"aa"}}}}`, wantErr: "no signed entry timestamp"},
 		{name: "Rekor without proof", path: entriesPath, status: 201,
 			body: `{"a":{"body":"e30=","logID":"aa","verification":{"signedEntryTimestamp":"AQ=="}}}`, wantErr: "no inclusion proof"},
-		{name: "Rekor refuses", path: entriesPath, status: 400, body: `{"code":400,"message":"bad entry"}`, wantErr: "Rekor returned 400 Bad Request: {\"code\":400"},
+		{name: "Rekor refuses", path: entriesPath, status: 400, body: `{"code":400,"message":"bad entry"}`, wantErr: "the Rekor server returned 400 Bad Request: {\"code\":400"},
 		{name: "Rekor conflict elsewhere", path: entriesPath, status: 409,
 			header: map[string]string{"Location": "https://evil.example/api/v1/log/entries/aa"}, wantErr: "not an entry of this log"},
 		{name: "Rekor answers another entry", path: entriesPath, status: 201,

@@ -142,14 +142,14 @@ func TestSignFailures(t *testing.T) {
 		{
 			name:  "Fulcio server error",
 			setup: func(f *fixture, _ *Signer) { f.sigstore.FailNext("/api/v2/", 1, http.StatusInternalServerError) },
-			step:  StepFulcio, wantText: "Fulcio returned 500 Internal Server Error: {\"code\":500,\"message\":\"injected failure\"}",
+			step:  StepFulcio, wantText: "the Fulcio server returned 500 Internal Server Error: {\"code\":500,\"message\":\"injected failure\"}",
 		},
 		{
 			name: "Fulcio refuses the token audience",
 			setup: func(f *fixture, s *Signer) {
 				s.IDToken = func(context.Context) (string, error) { return f.issuer.Mint("pypi", nil), nil }
 			},
-			step: StepFulcio, wantText: "Fulcio returned 401 Unauthorized",
+			step: StepFulcio, wantText: "the Fulcio server returned 401 Unauthorized",
 		},
 		{
 			name:  "Fulcio unreachable",

@@ -154,9 +154,7 @@ func verifyLogSignature(pub crypto.PublicKey, hash crypto.Hash, msg, sig []byte)
 		if err != nil {
 			return err
 		}
-		// Keys come parsed from the trust root; the checks are for a
-		// hand-made root, which VerifyASN1 would panic on.
-		if k == nil || k.Curve == nil || k.X == nil || k.Y == nil || !ecdsa.VerifyASN1(k, d, sig) {
+		if !usableECDSAKey(k) || !ecdsa.VerifyASN1(k, d, sig) {
 			return errors.New("invalid ECDSA signature")
 		}
 	case *rsa.PublicKey:
@@ -178,4 +176,23 @@ func verifyLogSignature(pub crypto.PublicKey, hash crypto.Hash, msg, sig []byte)
 		return fmt.Errorf("unsupported log key type %T", pub)
 	}
 	return nil
+}
+
+// usableECDSAKey reports whether k is a point on a curve crypto/ecdsa
+// supports. Keys come parsed from the trust root and always are; the check
+// is for a hand-made root, whose zero or half-filled key VerifyASN1 would
+// panic on. PublicKey.Bytes validates the point without reading the
+// deprecated coordinates here, but it too panics on a coordinate left nil,
+// which only such a hand-made key has: that panic means "not usable".
+func usableECDSAKey(k *ecdsa.PublicKey) (ok bool) {
+	if k == nil || k.Curve == nil {
+		return false
+	}
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	_, err := k.Bytes()
+	return err == nil
 }

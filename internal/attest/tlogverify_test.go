@@ -415,3 +415,44 @@ func TestCheckpointKeyHintProduction(t *testing.T) {
 		t.Fatalf("signatures = %+v, want one by rekor.sigstore.dev with hint %x", sigs, h[:4])
 	}
 }
+
+// TestVerifyLogSignatureECDSAKeys: a well-formed signature checked
+// against keys a hand-made trust root could hold is refused with an
+// error, never a panic, and accepted only with the signer's key.
+func TestVerifyLogSignatureECDSAKeys(t *testing.T) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg := []byte("checkpoint")
+	d := sha256.Sum256(msg)
+	sig, err := ecdsa.SignASN1(rand.Reader, key, d[:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		pub  *ecdsa.PublicKey
+		ok   bool
+	}{
+		{"signer's key", &key.PublicKey, true},
+		{"another key", &other.PublicKey, false},
+		{"nil key", nil, false},
+		{"zero key", &ecdsa.PublicKey{}, false},
+		{"curve without a point", &ecdsa.PublicKey{Curve: elliptic.P256()}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := verifyLogSignature(tc.pub, crypto.SHA256, msg, sig)
+			if tc.ok && err != nil {
+				t.Fatalf("refused: %v", err)
+			}
+			if !tc.ok && (err == nil || !strings.Contains(err.Error(), "invalid ECDSA signature")) {
+				t.Fatalf("got %v, want an invalid ECDSA signature error", err)
+			}
+		})
+	}
+}

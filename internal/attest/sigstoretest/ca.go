@@ -118,6 +118,9 @@ func (a *authority) issue(pub *ecdsa.PublicKey, claims map[string]any, lifetime 
 		tmpl.URIs = []*url.URL{u}
 		exts = exts[1:]
 	}
+	// Both issuer extensions, as Fulcio sets them: the deprecated raw one
+	// (1.3.6.1.4.1.57264.1.1) and its DER successor.
+	//lint:ignore SA1019 real Fulcio still sets the deprecated issuer extension, and this CA must issue what it issues
 	exts = append([]extension{{certificate.OIDIssuer, issuer, true}, {certificate.OIDIssuerV2, issuer, false}}, exts...)
 	for _, e := range exts {
 		if e.value == "" {
@@ -150,11 +153,18 @@ func githubExtensions(str func(string) string) []extension {
 	signer := gh + str("job_workflow_ref")
 	return []extension{
 		{nil, signer, false},
-		// Fulcio still sets the deprecated GitHub-only extensions.
+		// Fulcio still sets the deprecated GitHub-only extensions
+		// (1.3.6.1.4.1.57264.1.2 to .6), and this CA must issue what it
+		// issues: localfulcio_test.go compares the two certificates.
+		//lint:ignore SA1019 deliberately set, as Fulcio does
 		{certificate.OIDGitHubWorkflowTrigger, str("event_name"), true},
+		//lint:ignore SA1019 deliberately set, as Fulcio does
 		{certificate.OIDGitHubWorkflowSHA, str("sha"), true},
+		//lint:ignore SA1019 deliberately set, as Fulcio does
 		{certificate.OIDGitHubWorkflowName, str("workflow"), true},
+		//lint:ignore SA1019 deliberately set, as Fulcio does
 		{certificate.OIDGitHubWorkflowRepository, str("repository"), true},
+		//lint:ignore SA1019 deliberately set, as Fulcio does
 		{certificate.OIDGitHubWorkflowRef, str("ref"), true},
 		{certificate.OIDBuildSignerURI, signer, false},
 		{certificate.OIDBuildSignerDigest, str("job_workflow_sha"), false},
