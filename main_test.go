@@ -208,6 +208,8 @@ func cmdMkdist(ts *testscript.TestScript, neg bool, args []string) {
 //	pypi tokenlifetime D      minted tokens live for duration D
 //	pypi delay D              every answer waits D first
 //	pypi audience AUD         announce and expect the OIDC audience AUD
+//	pypi burned N             the index revoked N minted tokens
+//	pypi noburn               burn-token answers 404
 //	pypi trustedpublishing on|disabled|absent  offered, turned off (403) or missing (404)
 func cmdPypi(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) == 0 {
@@ -329,6 +331,12 @@ func cmdPypi(ts *testscript.TestScript, neg bool, args []string) {
 		idx.SetDelay(d)
 	case "audience":
 		idx.SetAudience(args[1])
+	case "burned":
+		n, _ := strconv.Atoi(args[1])
+		burned, _ := idx.Burned()
+		check(burned == n, "index revoked %d tokens, want %d", burned, n)
+	case "noburn":
+		idx.DisableBurn(true)
 	case "trustedpublishing":
 		idx.SetTrustedPublishing(args[1])
 	default:

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/pypi-publish/pypi-publish/dist"
 	"github.com/pypi-publish/pypi-publish/internal/console"
@@ -44,6 +45,7 @@ func (p *publisher) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	defer p.revoke(ctx, auth)
 	atts, err := p.attest(ctx, auth.session, files)
 	if err != nil {
 		return err
@@ -120,6 +122,18 @@ func (p *publisher) writeReport(r *report.Run) {
 	}
 	if err := ghactions.WriteOutputs(p.cfg.GitHub.Output, outs); err != nil {
 		p.ui.Warnf("Step outputs", "could not write the step's outputs: %v", err)
+	}
+}
+
+// revoke burns the trusted-publishing tokens of the run, however it
+// ended.
+func (p *publisher) revoke(ctx context.Context, a *auth) {
+	if a.session == nil {
+		return
+	}
+	if n := a.session.Burn(ctx); n > 0 {
+		p.ui.Printf("Revoked the trusted-publishing token%s at %s", console.Plural(n), p.cfg.Target.Host())
+		p.summary(fmt.Sprintf("The short-lived trusted-publishing token%s minted for this run %s revoked at %s.", console.Plural(n), map[bool]string{true: "was", false: "were"}[n == 1], p.cfg.Target.Host()))
 	}
 }
 

@@ -1,7 +1,8 @@
 // Package pypitest is a stand-in for PyPI (Warehouse) that runs inside a
 // test: an http.Handler serving the legacy upload API (POST /legacy/), the
 // Simple and JSON read APIs, the uploaded files themselves, and trusted
-// publishing (GET /_/oidc/audience, POST /_/oidc/mint-token), which
+// publishing (GET /_/oidc/audience, POST /_/oidc/mint-token and
+// /_/oidc/burn-token), which
 // verifies ID tokens against the JWKS of the issuers a test trusts.
 //
 // It checks an upload in the order Warehouse does and refuses it with
@@ -97,6 +98,8 @@ type Index struct {
 	opts Options
 	// aud replaces opts.Audience once SetAudience is called.
 	aud atomic.Pointer[string]
+	// noBurn makes burn-token absent (404).
+	noBurn atomic.Bool
 
 	mu       sync.Mutex
 	projects map[string]*project // by normalized name
@@ -219,6 +222,8 @@ func (i *Index) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		i.serveAudience(rec, r)
 	case p == "/_/oidc/mint-token" || p == "/_/oidc/github/mint-token":
 		i.serveMint(rec, r)
+	case p == "/_/oidc/burn-token":
+		i.serveBurn(rec, r)
 	default:
 		http.NotFound(rec, r)
 	}

@@ -53,8 +53,10 @@ type trust struct {
 	failFirst  []int         // statuses for the coming mint requests
 	failClaim  int           // mint requests to fail once their jti is recorded
 	minted     int
-	jtis       []string        // in the order they were recorded
-	used       map[string]bool // issuer + " " + jti
+	// burned counts revoked tokens; burnRequests every burn request.
+	burned, burnRequests int
+	jtis                 []string        // in the order they were recorded
+	used                 map[string]bool // issuer + " " + jti
 }
 
 // TrustIssuer makes the index accept ID tokens whose iss is url, an

@@ -49,6 +49,8 @@ type Session struct {
 	lifetime time.Duration
 	// provider is the CI the last ID token came from.
 	provider string
+	// minted are every token of the session, to revoke at the end.
+	minted []string
 }
 
 // Provider is the CI the last ID token came from.
@@ -80,6 +82,7 @@ func (s *Session) Credentials(ctx context.Context) (string, string, error) {
 		s.UI.Printf("Minted a new trusted-publishing token: the previous one expires in %s", time.Until(s.token.Expires).Round(time.Second))
 	}
 	s.token, s.lifetime = tok, time.Until(tok.Expires)
+	s.minted = append(s.minted, tok.Value)
 	return "__token__", tok.Value, nil
 }
 
