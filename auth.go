@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/pypi-publish/pypi-publish/dist"
+	"github.com/pypi-publish/pypi-publish/internal/ghactions"
 	"github.com/pypi-publish/pypi-publish/internal/trusted"
 	"github.com/pypi-publish/pypi-publish/mint"
 )
@@ -123,11 +124,14 @@ func projectNames(files []*dist.File) []string {
 func (p *publisher) reportExchangeFailure(err error) {
 	msg := err.Error()
 	var terr *trusted.Error
-	if !errors.As(err, &terr) {
+	md := ghactions.MarkdownText("Trusted publishing failed: " + msg)
+	if errors.As(err, &terr) {
+		md = terr.Markdown()
+	} else {
 		msg = "Trusted publishing failed: " + msg
 	}
 	p.ui.Errorf("Trusted publishing exchange failure", "", "%s", msg)
-	p.summary("## Trusted publishing exchange failure\n\n```\n" + msg + "\n```\n\n" +
-		"You're seeing this because pypi-publish was not given a password or API token, so it tried trusted publishing. " +
-		"Either configure a trusted publisher (https://docs.pypi.org/trusted-publishers/) or pass an API token as the password.")
+	p.summary("## ❌ Trusted publishing exchange failure\n\n" + md +
+		"\nYou're seeing this because pypi-publish was not given a password or API token, so it tried trusted publishing. " +
+		"Either [configure a trusted publisher](https://docs.pypi.org/trusted-publishers/) or pass an API token as the password.\n")
 }

@@ -194,3 +194,18 @@ func MarkdownCell(s string) string {
 func MarkdownCode(s string) string {
 	return "`" + strings.NewReplacer("`", "'", "|", "\\|", "\r", " ", "\n", " ").Replace(s) + "`"
 }
+
+// MarkdownText makes text safe as paragraphs of the job summary: no HTML
+// (a server's page must not become markup), each line its own line.
+func MarkdownText(s string) string {
+	s = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "\r", "").Replace(s)
+	var b strings.Builder
+	for _, para := range strings.Split(s, "\n\n") {
+		if strings.TrimSpace(para) == "" {
+			continue
+		}
+		// A line break inside a paragraph: two trailing spaces.
+		b.WriteString(strings.ReplaceAll(strings.TrimSpace(para), "\n", "  \n") + "\n\n")
+	}
+	return b.String()
+}

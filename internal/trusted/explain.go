@@ -16,10 +16,23 @@ import (
 type Error struct {
 	msg string
 	err error
+	// diagnosis is set when the index refused the token's claims.
+	diagnosis func() string
 }
 
 func (e *Error) Error() string { return e.msg }
 func (e *Error) Unwrap() error { return e.err }
+
+// Markdown is the explanation for the job summary: the verdict, the
+// advice as text, and the publisher and claims as tables with links that
+// can be clicked.
+func (e *Error) Markdown() string {
+	if e.diagnosis == nil {
+		return ghactions.MarkdownText(e.msg)
+	}
+	text, _, _ := strings.Cut(e.msg, "The claims PyPI matches on")
+	return ghactions.MarkdownText(text) + e.diagnosis()
+}
 
 func (s *Session) explain(err error) error {
 	return Explain(err, Context{Target: s.Target, GitHub: s.GitHub, Projects: s.Projects, Provider: s.provider})
@@ -68,6 +81,8 @@ func Explain(err error, c Context) error {
 		}
 		if errors.As(err, &xerr) && xerr.claims != nil && len(merr.Reasons) > 0 {
 			b.WriteString("\n\n" + Diagnose(*xerr.claims, c.Target, c.Projects))
+			claims := *xerr.claims
+			return &Error{msg: b.String(), err: err, diagnosis: func() string { return DiagnoseMarkdown(claims, c.Target, c.Projects) }}
 		}
 	default:
 		b.WriteString(err.Error())
