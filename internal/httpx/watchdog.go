@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"time"
 )
@@ -21,6 +22,13 @@ func (e *TimeoutError) Error() string {
 
 // Timeout marks the error as a timeout, as net.Error does.
 func (e *TimeoutError) Timeout() bool { return true }
+
+// Temporary completes net.Error, so that code asking errors.As for a
+// net.Error and its Timeout finds a stall whether it happened while
+// sending (wrapped in *url.Error) or while reading the answer (bare).
+func (e *TimeoutError) Temporary() bool { return true }
+
+var _ net.Error = (*TimeoutError)(nil)
 
 // watchdog bounds every wait of an attempt: a timer restarted whenever a
 // byte of the request is read for sending or a byte of the answer
