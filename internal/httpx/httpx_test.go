@@ -711,3 +711,38 @@ type closeRecorder struct {
 }
 
 func (c *closeRecorder) Close() error { c.closed = true; return nil }
+
+// TestWatchdogRewoundBody: when the transport sends the body again from
+// GetBody (a dead reused connection), that copy moving keeps the attempt
+// alive too.
+func TestWatchdogRewoundBody(t *testing.T) {
+	const timeout, tick = 250 * time.Millisecond, 25 * time.Millisecond
+	inner := roundTripFunc(func(req *http.Request) (*http.Response, error) {
+		// What the transport does on a dead connection: read a little
+		// of the first body, then start over from GetBody.
+		req.Body.Read(make([]byte, 1))
+		req.Body.Close()
+		body, err := req.GetBody()
+		if err != nil {
+			return nil, err
+		}
+		defer body.Close()
+		for {
+			time.Sleep(tick)
+			if _, err := body.Read(make([]byte, 1)); err == io.EOF {
+				break
+			}
+			if err := context.Cause(req.Context()); err != nil {
+				return nil, err
+			}
+		}
+		return &http.Response{StatusCode: 200, Status: "200 OK", Body: http.NoBody, Request: req}, nil
+	})
+	cfg := &Config{Timeout: timeout, Transport: inner}
+	payload := strings.Repeat("z", 20) // 20 ticks: twice the timeout
+	resp, err := cfg.Once().Do(newRequest(t, http.MethodPost, "http://127.0.0.1:1/legacy/", strings.NewReader(payload)))
+	if err != nil {
+		t.Fatalf("a body resent from GetBody that keeps moving failed: %v", err)
+	}
+	resp.Body.Close()
+}

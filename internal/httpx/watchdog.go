@@ -50,6 +50,19 @@ func (w *watchdog) RoundTrip(req *http.Request) (*http.Response, error) {
 	if req.Body != nil && req.Body != http.NoBody {
 		req.Body = &kickingBody{ReadCloser: req.Body, kick: kick}
 	}
+	if getBody := req.GetBody; getBody != nil {
+		// The transport sends the body again from GetBody when a reused
+		// connection turns out dead (HTTP/1 keep-alive, HTTP/2 GOAWAY):
+		// that copy must restart the timer too, or a long upload resent
+		// this way is cut after Timeout however well it moves.
+		req.GetBody = func() (io.ReadCloser, error) {
+			b, err := getBody()
+			if err != nil || b == nil || b == http.NoBody {
+				return b, err
+			}
+			return &kickingBody{ReadCloser: b, kick: kick}, nil
+		}
+	}
 	resp, err := w.inner.RoundTrip(req)
 	if err != nil {
 		stop()
