@@ -7,6 +7,7 @@ package mint
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,6 +16,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/pypi-publish/pypi-publish/internal/httpx"
 )
 
 // Client talks to one index's trusted publishing endpoints.
@@ -90,9 +93,16 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Err }
 
 // Temporary reports whether trying the exchange again (with a fresh JWT)
-// may succeed: no answer at all, or a server error.
+// may succeed: no answer at all, or a server error. Not a refused
+// redirect or an untrusted certificate, which say the same every time,
+// nor a 200 answer that is not what PyPI sends.
 func (e *Error) Temporary() bool {
-	return e.Err != nil || e.StatusCode >= 500 || e.StatusCode == http.StatusTooManyRequests
+	if e.Err != nil {
+		var rerr *httpx.RedirectError
+		var cerr *tls.CertificateVerificationError
+		return e.StatusCode == 0 && !errors.As(e.Err, &rerr) && !errors.As(e.Err, &cerr)
+	}
+	return e.StatusCode >= 500 || e.StatusCode == http.StatusTooManyRequests
 }
 
 // HasCode reports whether PyPI refused the mint with this error code.

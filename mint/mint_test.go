@@ -2,6 +2,8 @@ package mint
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,8 +12,11 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/pypi-publish/pypi-publish/internal/httpx"
 )
 
 const (
@@ -135,6 +140,79 @@ func TestNetworkErrorIsTemporaryAndSecretFree(t *testing.T) {
 	var merr *Error
 	if !errors.As(err, &merr) || !merr.Temporary() || merr.StatusCode != 0 {
 		t.Fatalf("Token() = %v; want a temporary *Error", err)
+	}
+	if strings.Contains(err.Error(), jwtCanary) {
+		t.Errorf("error leaks the JWT: %v", err)
+	}
+}
+
+func TestTemporary(t *testing.T) {
+	tests := []struct {
+		name string
+		err  *Error
+		want bool
+	}{
+		{"no answer", &Error{Op: "mint", Err: io.ErrUnexpectedEOF}, true},
+		{"stall", &Error{Op: "mint", Err: &httpx.TimeoutError{Host: "h", After: time.Second}}, true},
+		{"refused redirect", &Error{Op: "mint", Err: &httpx.RedirectError{StatusCode: 301, From: "a", To: "b"}}, false},
+		{"untrusted certificate", &Error{Op: "audience", Err: &tls.CertificateVerificationError{Err: x509.UnknownAuthorityError{}}}, false},
+		{"audience answer without audience", &Error{Op: "audience", StatusCode: 200, Status: "200 OK", Malformed: true, Err: errors.New("the answer has no audience")}, false},
+		{"500", &Error{Op: "mint", StatusCode: 500}, true},
+		{"503", &Error{Op: "audience", StatusCode: 503}, true},
+		{"429", &Error{Op: "mint", StatusCode: 429}, true},
+		{"422", &Error{Op: "mint", StatusCode: 422}, false},
+		{"403", &Error{Op: "audience", StatusCode: 403}, false},
+		{"200 without token", &Error{Op: "mint", StatusCode: 200}, false},
+	}
+	for _, tt := range tests {
+		if got := tt.err.Temporary(); got != tt.want {
+			t.Errorf("%s: Temporary() = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestOneRequestPerCall: mint has no retry loop; the caller retries the
+// whole exchange with a fresh JWT.
+func TestOneRequestPerCall(t *testing.T) {
+	var requests atomic.Int32
+	c := client(t, func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		w.WriteHeader(http.StatusServiceUnavailable)
+	})
+	c.HTTP = (&httpx.Config{}).Once()
+	if _, err := c.Audience(context.Background()); err == nil {
+		t.Fatal("Audience succeeded")
+	}
+	if _, err := c.Token(context.Background(), jwtCanary); err == nil {
+		t.Fatal("Token succeeded")
+	}
+	if n := requests.Load(); n != 2 {
+		t.Errorf("%d requests for two calls, want 2", n)
+	}
+}
+
+// TestRedirectNotFollowed: with the program's client, a redirected mint
+// request is refused (the JWT never reaches the new address) and is not
+// worth a new exchange.
+func TestRedirectNotFollowed(t *testing.T) {
+	var elsewhere atomic.Int32
+	target := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { elsewhere.Add(1) }))
+	t.Cleanup(target.Close)
+	c := client(t, func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, target.URL+r.URL.Path, http.StatusPermanentRedirect)
+	})
+	c.HTTP = (&httpx.Config{}).Once()
+	_, err := c.Token(context.Background(), jwtCanary)
+	var merr *Error
+	var rerr *httpx.RedirectError
+	if !errors.As(err, &merr) || !errors.As(err, &rerr) {
+		t.Fatalf("Token() = %v; want an *Error for a refused redirect", err)
+	}
+	if merr.Temporary() {
+		t.Error("a refused redirect is Temporary")
+	}
+	if n := elsewhere.Load(); n != 0 {
+		t.Errorf("the redirect target got %d requests", n)
 	}
 	if strings.Contains(err.Error(), jwtCanary) {
 		t.Errorf("error leaks the JWT: %v", err)

@@ -9,7 +9,9 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/pypi-publish/pypi-publish/internal/httpx"
 	"github.com/pypi-publish/pypi-publish/internal/oidctest"
 )
 
@@ -86,7 +88,51 @@ func TestGitHubPermission(t *testing.T) {
 	}
 }
 
-func TestGitHubRetries(t *testing.T) {
+// TestGitHubOneRequestPerCall: oidc sends each request once, whatever
+// the answer; the caller's client and exchange loop decide about
+// retries, the latter from HTTPError.Temporary.
+func TestGitHubOneRequestPerCall(t *testing.T) {
+	tests := []struct {
+		name          string
+		status        int // 0 drops the connection
+		wantStatus    int // 0: a transport error
+		wantTemporary bool
+	}{
+		{"502", http.StatusBadGateway, http.StatusBadGateway, true},
+		{"503", http.StatusServiceUnavailable, http.StatusServiceUnavailable, true},
+		{"429", http.StatusTooManyRequests, http.StatusTooManyRequests, true},
+		{"dropped connection", 0, 0, false},
+		{"403", http.StatusForbidden, http.StatusForbidden, false},
+		{"404", http.StatusNotFound, http.StatusNotFound, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			iss := serveIssuer(t)
+			iss.FailNext(10, tt.status)
+			_, err := newSource(t, gitHubEnv(iss)).Token(context.Background(), "pypi")
+			var he *HTTPError
+			switch {
+			case err == nil:
+				t.Fatal("Token succeeded")
+			case tt.wantStatus == 0 && errors.As(err, &he):
+				t.Errorf("Token = %v, want a transport error", err)
+			case tt.wantStatus != 0 && (!errors.As(err, &he) || he.StatusCode != tt.wantStatus):
+				t.Errorf("Token = %v, want an HTTPError %d", err, tt.wantStatus)
+			case he != nil && he.Temporary() != tt.wantTemporary:
+				t.Errorf("Temporary() = %v, want %v", he.Temporary(), tt.wantTemporary)
+			}
+			if n := iss.Requests(); n != 1 {
+				t.Errorf("%d requests, want 1", n)
+			}
+		})
+	}
+}
+
+// TestGitHubRetryingClient: with the program's retrying client as
+// Source.HTTP, transient failures are retried by the client, and only by
+// it: 1 + Retries requests at most.
+func TestGitHubRetryingClient(t *testing.T) {
+	const retries = 3
 	tests := []struct {
 		name         string
 		failures     int
@@ -105,7 +151,9 @@ func TestGitHubRetries(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			iss := serveIssuer(t)
 			iss.FailNext(tt.failures, tt.status)
-			tok, err := newSource(t, gitHubEnv(iss)).Token(context.Background(), "pypi")
+			src := newSource(t, gitHubEnv(iss))
+			src.HTTP = (&httpx.Config{Retries: retries, RetryWait: time.Millisecond}).Standard()
+			tok, err := src.Token(context.Background(), "pypi")
 			var he *HTTPError
 			switch {
 			case tt.wantStatus == 0 && err != nil:
@@ -122,9 +170,8 @@ func TestGitHubRetries(t *testing.T) {
 	}
 }
 
-func TestGitHubRetryStopsOnCancel(t *testing.T) {
+func TestGitHubCancelled(t *testing.T) {
 	iss := serveIssuer(t)
-	iss.FailNext(10, http.StatusServiceUnavailable)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if _, err := newSource(t, gitHubEnv(iss)).Token(ctx, "pypi"); err == nil {

@@ -11,7 +11,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/pypi-publish/pypi-publish/internal/httpx"
 	"github.com/pypi-publish/pypi-publish/internal/oidctest"
 )
 
@@ -23,8 +25,10 @@ const (
 // fakeGoogle serves the metadata server under /computeMetadata/v1 and IAM
 // credentials under /iam/v1, minting with iss.
 type fakeGoogle struct {
-	iss      *oidctest.Issuer
-	iamFail  int // status for generateIdToken, 0 = succeed
+	iss     *oidctest.Issuer
+	iamFail int // status for generateIdToken, 0 = succeed
+	// iamFailN, when set, limits iamFail to the first iamFailN requests.
+	iamFailN int
 	iamPaths []string
 }
 
@@ -52,7 +56,7 @@ func (g *fakeGoogle) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "unauthenticated", http.StatusUnauthorized)
 			return
 		}
-		if g.iamFail != 0 {
+		if g.iamFail != 0 && (g.iamFailN == 0 || len(g.iamPaths) <= g.iamFailN) {
 			// Echo the credential, as a careless error page might.
 			http.Error(w, "permission denied for "+r.Header.Get("Authorization"), g.iamFail)
 			return
@@ -149,5 +153,42 @@ func TestGoogleMetadataDown(t *testing.T) {
 	s.GoogleMetadataURL = "http://127.0.0.1:1/computeMetadata/v1"
 	if _, err := s.Token(context.Background(), "pypi"); err == nil || !strings.Contains(err.Error(), "oidc: google: access token request") {
 		t.Errorf("Token = %v, want an access token request error", err)
+	}
+}
+
+// TestGoogleIAMRetries: oidc sends generateIdToken once; a retrying
+// client repeats it, body included, and only on a temporary failure.
+func TestGoogleIAMRetries(t *testing.T) {
+	tests := []struct {
+		name         string
+		retrying     bool
+		status, n    int
+		wantStatus   int // 0: success
+		wantRequests int
+	}{
+		{"503, no retries", false, http.StatusServiceUnavailable, 1, http.StatusServiceUnavailable, 1},
+		{"503 then success", true, http.StatusServiceUnavailable, 1, 0, 2},
+		{"503 until retries run out", true, http.StatusServiceUnavailable, 0, http.StatusServiceUnavailable, 3},
+		{"403 is not retried", true, http.StatusForbidden, 0, http.StatusForbidden, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			g := &fakeGoogle{iss: newGoogleIssuer(), iamFail: tt.status, iamFailN: tt.n}
+			s := googleSource(t, g, env{"GOOGLE_SERVICE_ACCOUNT_NAME": testSA}, "")
+			if tt.retrying {
+				s.HTTP = (&httpx.Config{Retries: 2, RetryWait: time.Millisecond}).Standard()
+			}
+			tok, err := s.Token(context.Background(), "pypi")
+			var he *HTTPError
+			switch {
+			case tt.wantStatus == 0 && (err != nil || tok.Claims.Email != testSA):
+				t.Errorf("Token = %v, %v; want a token for %s", tok, err, testSA)
+			case tt.wantStatus != 0 && (!errors.As(err, &he) || he.StatusCode != tt.wantStatus):
+				t.Errorf("Token = %v, want an HTTPError %d", err, tt.wantStatus)
+			}
+			if len(g.iamPaths) != tt.wantRequests {
+				t.Errorf("%d IAM requests, want %d", len(g.iamPaths), tt.wantRequests)
+			}
+		})
 	}
 }

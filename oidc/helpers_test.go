@@ -4,17 +4,11 @@ import (
 	"context"
 	"errors"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/pypi-publish/pypi-publish/internal/oidctest"
 )
-
-func TestMain(m *testing.M) {
-	backoff = 0 // retries are counted, not timed
-	os.Exit(m.Run())
-}
 
 // env is a fake environment.
 type env map[string]string

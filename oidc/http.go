@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"time"
 )
 
 // Limits on what we read from token services: a success carries one small
@@ -17,14 +16,6 @@ const (
 	maxSuccessBody = 1 << 20
 	maxErrorBody   = 64 << 10
 )
-
-// retries is how many times a request is repeated after a network error,
-// a 5xx or a 429.
-const retries = 3
-
-// backoff is the wait before the first retry, doubled for each next one.
-// A variable so tests can set it to zero.
-var backoff = 250 * time.Millisecond
 
 // request describes one call to a token service. secret is the credential
 // it carries, scrubbed from anything that could end up in an error.
@@ -36,27 +27,12 @@ type request struct {
 	secret       string
 }
 
-// fetch sends r, retrying transient failures, and returns the body of a
-// 200 answer.
+// fetch sends r once and returns the body of a 200 answer. Retrying is
+// the job of the client: the caller chooses the policy (the program
+// passes httpx's retrying client), and a loop here would multiply with
+// the client's own retries and with the caller's exchange loop, which
+// decides from HTTPError.Temporary.
 func fetch(ctx context.Context, client *http.Client, r request) ([]byte, error) {
-	wait := backoff
-	for attempt := 0; ; attempt++ {
-		body, err := fetchOnce(ctx, client, r)
-		if err == nil || attempt == retries || !temporary(err) || ctx.Err() != nil {
-			return body, err
-		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return nil, err
-		case <-t.C:
-		}
-		wait *= 2
-	}
-}
-
-func fetchOnce(ctx context.Context, client *http.Client, r request) ([]byte, error) {
 	var body io.Reader
 	if r.body != nil {
 		body = bytes.NewReader(r.body)
@@ -70,7 +46,7 @@ func fetchOnce(ctx context.Context, client *http.Client, r request) ([]byte, err
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return nil, &networkError{fmt.Errorf("oidc: %s: %s: %w", r.provider, r.op, scrub(err, r.secret))}
+		return nil, fmt.Errorf("oidc: %s: %s: %w", r.provider, r.op, scrub(err, r.secret))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
@@ -79,28 +55,12 @@ func fetchOnce(ctx context.Context, client *http.Client, r request) ([]byte, err
 	}
 	b, err := io.ReadAll(io.LimitReader(resp.Body, maxSuccessBody+1))
 	if err != nil {
-		return nil, &networkError{fmt.Errorf("oidc: %s: %s: reading the answer: %w", r.provider, r.op, scrub(err, r.secret))}
+		return nil, fmt.Errorf("oidc: %s: %s: reading the answer: %w", r.provider, r.op, scrub(err, r.secret))
 	}
 	if len(b) > maxSuccessBody {
 		return nil, fmt.Errorf("oidc: %s: %s: answer larger than %d bytes", r.provider, r.op, maxSuccessBody)
 	}
 	return b, nil
-}
-
-// networkError marks a failure to talk to the service at all, worth a
-// retry.
-type networkError struct{ err error }
-
-func (e *networkError) Error() string { return e.err.Error() }
-func (e *networkError) Unwrap() error { return e.err }
-
-func temporary(err error) bool {
-	var ne *networkError
-	if errors.As(err, &ne) {
-		return true
-	}
-	var he *HTTPError
-	return errors.As(err, &he) && he.Temporary()
 }
 
 func redact(s, secret string) string {

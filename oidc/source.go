@@ -36,8 +36,10 @@ const (
 type Source struct {
 	// Getenv reads the environment; nil means os.Getenv.
 	Getenv func(string) string
-	// HTTP is used for GitHub and Google. Its timeouts are the caller's;
-	// nil means a client with a 30 s timeout.
+	// HTTP is used for GitHub and Google. Each request is sent to it
+	// once: its retries and timeouts are the caller's (the program passes
+	// httpx's retrying client). nil means a client with a 30 s timeout
+	// and no retries.
 	HTTP *http.Client
 	// GoogleMetadataURL defaults to DefaultGoogleMetadataURL.
 	GoogleMetadataURL string

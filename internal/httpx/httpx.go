@@ -65,7 +65,10 @@ func (c *Config) transport() http.RoundTripper {
 		t := http.DefaultTransport.(*http.Transport).Clone()
 		t.DialContext = (&net.Dialer{Timeout: dialTimeout, KeepAlive: 30 * time.Second}).DialContext
 		t.TLSHandshakeTimeout = tlsHandshakeTimeout
-		t.ResponseHeaderTimeout = c.timeout()
+		// No ResponseHeaderTimeout: the watchdog bounds that wait with
+		// the same timeout, and a second timer racing it would sometimes
+		// end the attempt with the transport's error instead of a
+		// *TimeoutError.
 		if c.TLS != nil {
 			t.TLSClientConfig = c.TLS.Clone()
 		}
@@ -99,7 +102,7 @@ func (c *Config) Retrying() *retryablehttp.Client {
 	if c.RetryWait > 0 {
 		r.RetryWaitMin, r.RetryWaitMax = c.RetryWait, c.RetryWait
 	}
-	r.ErrorHandler = retryablehttp.PassthroughErrorHandler
+	r.ErrorHandler = passLastAnswer
 	r.CheckRetry = checkRetry
 	r.Backoff = backoff(DefaultRetryAfterMax)
 	r.RequestLogHook = func(_ retryablehttp.Logger, req *http.Request, retry int) {
@@ -116,6 +119,22 @@ func (c *Config) Retrying() *retryablehttp.Client {
 		}
 	}
 	return r
+}
+
+// passLastAnswer is the error handler of Retrying: when the retries ran
+// out on an answer, the caller gets that answer (and the server's
+// message in it). An error comes alone: a response beside it (a refused
+// redirect, a context cancelled after the answer) would leak its
+// connection, and http.Client, above StandardClient's round tripper,
+// logs "RoundTripper returned a response & error" to stderr.
+func passLastAnswer(resp *http.Response, err error, _ int) (*http.Response, error) {
+	if err != nil {
+		if resp != nil {
+			resp.Body.Close()
+		}
+		return nil, err
+	}
+	return resp, nil
 }
 
 // Standard returns Retrying as a plain *http.Client, for packages that

@@ -25,6 +25,8 @@ func RedactError(err error) error {
 		if u, perr := url.Parse(uerr.URL); perr == nil {
 			return fmt.Errorf("%s %s: %w", uerr.Op, Redact(u), uerr.Err)
 		}
+		// A URL we cannot take apart cannot be cleaned: leave it out.
+		return fmt.Errorf("%s: %w", uerr.Op, uerr.Err)
 	}
 	return err
 }

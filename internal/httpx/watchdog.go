@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"time"
 )
@@ -21,6 +22,13 @@ func (e *TimeoutError) Error() string {
 
 // Timeout marks the error as a timeout, as net.Error does.
 func (e *TimeoutError) Timeout() bool { return true }
+
+// Temporary completes net.Error, so that code asking errors.As for a
+// net.Error and its Timeout finds a stall whether it happened while
+// sending (wrapped in *url.Error) or while reading the answer (bare).
+func (e *TimeoutError) Temporary() bool { return true }
+
+var _ net.Error = (*TimeoutError)(nil)
 
 // watchdog bounds every wait of an attempt: a timer restarted whenever a
 // byte of the request is read for sending or a byte of the answer
@@ -41,6 +49,19 @@ func (w *watchdog) RoundTrip(req *http.Request) (*http.Response, error) {
 	req = req.WithContext(ctx)
 	if req.Body != nil && req.Body != http.NoBody {
 		req.Body = &kickingBody{ReadCloser: req.Body, kick: kick}
+	}
+	if getBody := req.GetBody; getBody != nil {
+		// The transport sends the body again from GetBody when a reused
+		// connection turns out dead (HTTP/1 keep-alive, HTTP/2 GOAWAY):
+		// that copy must restart the timer too, or a long upload resent
+		// this way is cut after Timeout however well it moves.
+		req.GetBody = func() (io.ReadCloser, error) {
+			b, err := getBody()
+			if err != nil || b == nil || b == http.NoBody {
+				return b, err
+			}
+			return &kickingBody{ReadCloser: b, kick: kick}, nil
+		}
 	}
 	resp, err := w.inner.RoundTrip(req)
 	if err != nil {

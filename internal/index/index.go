@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -65,8 +66,9 @@ type Target struct {
 // in the URL, where logs would show them.
 func Parse(raw string) (*Target, error) {
 	u, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return nil, fmt.Errorf("repository URL %q: expected an http(s) URL such as %s", raw, PyPIUploadURL)
+	// Hostname, not Host: "https://:443/" has a Host and no host.
+	if err != nil || u.Hostname() == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return nil, fmt.Errorf("repository URL %s: expected an http(s) URL such as %s", shown(raw), PyPIUploadURL)
 	}
 	if u.User != nil {
 		return nil, fmt.Errorf("repository URL: put credentials in --user/--password, not in the URL, where logs would show them")
@@ -78,11 +80,33 @@ func Parse(raw string) (*Target, error) {
 		return nil, fmt.Errorf("repository URL %s uses plain http: credentials would cross the network unencrypted; use https (plain http is allowed only for loopback test indexes)", u.Redacted())
 	}
 	t := &Target{UploadURL: u}
-	if h, ok := pypiHosts[u.Hostname()]; ok && u.Scheme == "https" {
+	if h, ok := pypiHosts[t.hostname()]; ok && u.Scheme == "https" {
 		t.Kind = h.kind
 	}
 	return t, nil
 }
+
+// shown is how an upload URL that was refused appears in the error: a
+// mistyped scheme does not make a password or token in it fit to print.
+func shown(raw string) string {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		if strings.ContainsAny(raw, "@?#") {
+			return "(not a URL)"
+		}
+		return strconv.Quote(raw)
+	}
+	u.User, u.RawQuery, u.ForceQuery, u.Fragment, u.RawFragment = nil, "", false, "", ""
+	if u.Opaque != "" && strings.ContainsAny(u.Opaque, "@") {
+		// "https:user:pass@host" parses with everything in Opaque.
+		return "(not a URL)"
+	}
+	return strconv.Quote(u.String())
+}
+
+// hostname is the upload URL's host name, lower case: host names are
+// case-insensitive, and PyPI is PyPI however it is spelled.
+func (t *Target) hostname() string { return strings.ToLower(t.UploadURL.Hostname()) }
 
 // IsPyPI reports whether the target is PyPI or TestPyPI.
 func (t *Target) IsPyPI() bool { return t.Kind != Other }
@@ -90,6 +114,7 @@ func (t *Target) IsPyPI() bool { return t.Kind != Other }
 // PyPIFamily reports whether host belongs to PyPI (*.pypi.org), whose
 // upload rules apply there by default.
 func PyPIFamily(host string) bool {
+	host = strings.ToLower(host)
 	return host == "pypi.org" || strings.HasSuffix(host, ".pypi.org")
 }
 
@@ -102,7 +127,7 @@ func (t *Target) Host() string { return t.UploadURL.Host }
 // Name is how messages call the index: PyPI, TestPyPI or its host.
 func (t *Target) Name() string {
 	if t.IsPyPI() {
-		return pypiHosts[t.UploadURL.Hostname()].name
+		return pypiHosts[t.hostname()].name
 	}
 	return t.UploadURL.Host
 }
@@ -111,7 +136,7 @@ func (t *Target) Name() string {
 // indexes, whose web pages we cannot know.
 func (t *Target) Website() string {
 	if t.IsPyPI() {
-		return pypiHosts[t.UploadURL.Hostname()].website
+		return pypiHosts[t.hostname()].website
 	}
 	return ""
 }
@@ -123,7 +148,7 @@ func (t *Target) PublisherSite() string {
 	switch {
 	case t.IsPyPI():
 		return t.Website()
-	case PyPIFamily(t.UploadURL.Hostname()):
+	case PyPIFamily(t.hostname()):
 		return "https://pypi.org"
 	}
 	return t.origin()
@@ -133,15 +158,18 @@ func (t *Target) PublisherSite() string {
 // when it cannot be derived from the upload URL.
 func (t *Target) SimpleURL() string {
 	if t.IsPyPI() {
-		return pypiHosts[t.UploadURL.Hostname()].simple
+		return pypiHosts[t.hostname()].simple
 	}
-	p := strings.TrimSuffix(t.UploadURL.Path, "/")
+	// The escaped path, so that an escaped slash in a private index's
+	// path stays escaped.
+	p := strings.TrimSuffix(t.UploadURL.EscapedPath(), "/")
 	if !strings.HasSuffix(p, "/legacy") {
 		return ""
 	}
-	u := *t.UploadURL
-	u.Path = strings.TrimSuffix(p, "legacy") + "simple/"
-	u.RawQuery, u.Fragment, u.User = "", "", nil
+	u, err := url.Parse(t.origin() + strings.TrimSuffix(p, "legacy") + "simple/")
+	if err != nil {
+		return ""
+	}
 	return u.String()
 }
 
@@ -160,7 +188,7 @@ func (t *Target) FileURL(blake2b256, filename string) string {
 	if !t.IsPyPI() || len(blake2b256) < 5 {
 		return ""
 	}
-	host := pypiHosts[t.UploadURL.Hostname()].files
+	host := pypiHosts[t.hostname()].files
 	return fmt.Sprintf("https://%s/packages/%s/%s/%s/%s", host, blake2b256[:2], blake2b256[2:4], blake2b256[4:], url.PathEscape(filename))
 }
 
@@ -203,7 +231,7 @@ func (t *Target) origin() string {
 
 // IsLoopback reports whether host is localhost or a loopback address.
 func IsLoopback(host string) bool {
-	if host == "localhost" {
+	if strings.EqualFold(host, "localhost") {
 		return true
 	}
 	ip := net.ParseIP(host)
