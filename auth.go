@@ -69,7 +69,8 @@ func (p *publisher) authenticate(ctx context.Context, files []*dist.File) (*auth
 		Source: cfg.OIDC, UI: u,
 		Mint: &mint.Client{BaseURL: cfg.Target.OIDCBase(), HTTP: p.httpPolicy().Once()},
 	}
-	s.Source.HTTP = p.httpPolicy().Once()
+	// The token service may be retried; the mint may not (see mint.Client).
+	s.Source.HTTP = p.httpPolicy().Standard()
 	u.Debugf("Authenticating to %s via Trusted Publishing", cfg.Target)
 	if _, _, err := s.Credentials(ctx); err != nil {
 		p.reportExchangeFailure(err)

@@ -48,6 +48,11 @@ func TestParse(t *testing.T) {
 		{"https://@upload.pypi.org/legacy/", "--user/--password", Other},
 		{"http://u:" + secret + "@127.0.0.1/legacy/", "--user/--password", Other},
 
+		// A query string or fragment is where a secret hides as often.
+		{"https://example.org/legacy/?token=" + secret, "query string or fragment", Other},
+		{"https://example.org/legacy/#" + secret, "query string or fragment", Other},
+		{"https://example.org/legacy/?", "query string or fragment", Other},
+
 		// Not an http(s) URL with a host.
 		{"ftp://upload.pypi.org/legacy/", "expected an http(s) URL", Other},
 		{"file:///tmp/legacy", "expected an http(s) URL", Other},
@@ -123,8 +128,6 @@ func TestTarget(t *testing.T) {
 		{"http://[::1]:8080/legacy/", "[::1]:8080", "[::1]:8080", "", "http://[::1]:8080", "http://[::1]:8080",
 			"http://[::1]:8080/simple/"},
 		{"https://example.org/repo/legacy", "example.org", "example.org", "", "https://example.org", "https://example.org",
-			"https://example.org/repo/simple/"},
-		{"https://example.org/repo/legacy/?x=1#f", "example.org", "example.org", "", "https://example.org", "https://example.org",
 			"https://example.org/repo/simple/"},
 		{"https://example.org/a%2Fb/legacy/", "example.org", "example.org", "", "https://example.org", "https://example.org",
 			"https://example.org/a%2Fb/simple/"},
