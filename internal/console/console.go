@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"sync"
+	"unicode"
 
 	"golang.org/x/term"
 
@@ -50,9 +52,30 @@ func (u *UI) Printf(format string, args ...any) {
 
 func (u *UI) line(w io.Writer, s string) {
 	if u.GitHub {
-		s = ghactions.Line(s)
+		s = ghactions.Line(runnerSafe(s))
 	}
 	fmt.Fprintln(w, s)
+}
+
+// runnerLineBreaks are where the runner ends a line: it reads output
+// with .NET's ReadLine, for which a lone "\r" ends one too.
+var runnerLineBreaks = strings.NewReplacer("\r\n", "\n", "\r", "\n")
+
+// runnerSafe makes text no workflow command to the runner, which takes
+// a line for one when it starts with "::" after any Unicode blanks
+// (String.TrimStart, not only spaces and tabs), or when it holds the
+// legacy "##[name]" anywhere. Both get a zero-width space, which reads
+// the same to a person; line breaks become the ones the runner sees.
+func runnerSafe(s string) string {
+	// A last "\r" and the newline printed after it are one line break.
+	lines := strings.Split(runnerLineBreaks.Replace(strings.TrimSuffix(s, "\r")), "\n")
+	for i, l := range lines {
+		if rest := strings.TrimLeftFunc(l, unicode.IsSpace); strings.HasPrefix(rest, "::") {
+			l = l[:len(l)-len(rest)] + ":\u200b" + rest[1:]
+		}
+		lines[i] = strings.ReplaceAll(l, "##[", "##\u200b[")
+	}
+	return strings.Join(lines, "\n")
 }
 
 // Debugf prints a line only with --verbose.
