@@ -146,13 +146,13 @@ func (r *Run) Markdown() string {
 		default:
 			result = "not uploaded (" + ghactions.MarkdownCell(f.Reason) + ")"
 		}
-		name := "`" + f.Dist.Filename + "`"
+		name := codeCell(f.Dist.Filename)
 		if u := r.fileURL(f); u != "" {
-			name = "[`" + f.Dist.Filename + "`](" + u + ")"
+			name = "[" + name + "](" + u + ")"
 		}
 		att := ""
 		if f.Attestation != "" {
-			att = "`" + f.Attestation + "`"
+			att = codeCell(f.Attestation)
 		}
 		fmt.Fprintf(&b, "| %s | %s | `%s` | %s | %s |\n", name, console.Bytes(f.Dist.Size), f.Dist.Digests.SHA256, result, att)
 	}
@@ -160,6 +160,29 @@ func (r *Run) Markdown() string {
 		fmt.Fprintf(&b, "\n%s\n", link)
 	}
 	return b.String()
+}
+
+// codeCell is s as a code span in a table cell. Filenames and paths are
+// the user's, and a pipe (even in a code span), a line break or a
+// backtick would end the cell, the row or the span: the pipe is escaped
+// (GitHub shows it as is), breaks become spaces, and the span is
+// delimited by more backticks than s holds in a row.
+func codeCell(s string) string {
+	s = strings.NewReplacer("|", "\\|", "\r", " ", "\n", " ").Replace(s)
+	longest, run := 0, 0
+	for _, c := range s {
+		if c == '`' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	fence := strings.Repeat("`", longest+1)
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
+		s = " " + s + " "
+	}
+	return fence + s + fence
 }
 
 // outputFile is one entry of the files-json output.
