@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"unicode"
 )
 
 // Env is what a step knows about its run, read once from the
@@ -92,6 +93,8 @@ func Command(name, message string, props ...string) string {
 	if len(p) > 0 {
 		s += " " + strings.Join(p, ",")
 	}
+	// The runner parses a "::" line as a command before it looks for
+	// the legacy "##[name]" form, so the message needs no more.
 	return s + "::" + EscapeData(message)
 }
 
@@ -105,18 +108,23 @@ func EscapeProperty(s string) string {
 	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
 }
 
-// Line makes plain log text safe on a runner, which takes any line that
-// starts with "::" (after blanks) for a workflow command: the first "::"
-// of such a line gets a zero-width space between its colons, so it reads
-// the same to a person and is no command to the runner.
+// runnerLineBreaks are where the runner ends a line: it reads output
+// with .NET's ReadLine, for which a lone "\r" ends one too.
+var runnerLineBreaks = strings.NewReplacer("\r\n", "\n", "\r", "\n")
+
+// Line makes plain log text no workflow command to the runner, which
+// takes a line for one when it starts with "::" after any Unicode blanks
+// (String.TrimStart, not only spaces and tabs), or when it holds the
+// legacy "##[name]" anywhere. Both get a zero-width space, which reads
+// the same to a person; line breaks become the ones the runner sees.
 func Line(s string) string {
-	lines := strings.Split(s, "\n")
+	// A last "\r" and the newline printed after it are one line break.
+	lines := strings.Split(runnerLineBreaks.Replace(strings.TrimSuffix(s, "\r")), "\n")
 	for i, l := range lines {
-		l = strings.TrimSuffix(l, "\r")
-		if strings.HasPrefix(strings.TrimLeft(l, " \t"), "::") {
-			l = strings.Replace(l, "::", ":\u200b:", 1)
+		if rest := strings.TrimLeftFunc(l, unicode.IsSpace); strings.HasPrefix(rest, "::") {
+			l = l[:len(l)-len(rest)] + ":\u200b" + rest[1:]
 		}
-		lines[i] = l
+		lines[i] = strings.ReplaceAll(l, "##[", "##\u200b[")
 	}
 	return strings.Join(lines, "\n")
 }
@@ -188,11 +196,27 @@ func MarkdownCell(s string) string {
 	return strings.NewReplacer("|", "\\|", "\r", " ", "\n", " ", "<", "&lt;", ">", "&gt;").Replace(s)
 }
 
-// MarkdownCode is text as an inline code span in a table cell of the
-// job summary: one line, pipes escaped, and no backtick that could end
-// the span early.
+// MarkdownCode is s as a code span in a table cell. Filenames and paths are
+// the user's, and a pipe (even in a code span), a line break or a
+// backtick would end the cell, the row or the span: the pipe is escaped
+// (GitHub shows it as is), breaks become spaces, and the span is
+// delimited by more backticks than s holds in a row.
 func MarkdownCode(s string) string {
-	return "`" + strings.NewReplacer("`", "'", "|", "\\|", "\r", " ", "\n", " ").Replace(s) + "`"
+	s = strings.NewReplacer("|", "\\|", "\r", " ", "\n", " ").Replace(s)
+	longest, run := 0, 0
+	for _, c := range s {
+		if c == '`' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	fence := strings.Repeat("`", longest+1)
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
+		s = " " + s + " "
+	}
+	return fence + s + fence
 }
 
 // MarkdownText makes text safe as paragraphs of the job summary: no HTML

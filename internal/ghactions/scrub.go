@@ -172,13 +172,13 @@ func (s *Scrubber) Clean(text string) string {
 }
 
 // ControlFree replaces control and format characters other than newline
-// and tab, and invalid UTF-8, with U+FFFD.
+// and tab, and invalid UTF-8, with U+FFFD; a CRLF line end is a newline.
 func ControlFree(text string) string {
+	text = strings.ReplaceAll(text, "\r\n", "\n")
 	clean := true
-	for i, r := range text {
+	for _, r := range text {
 		if r == utf8.RuneError || unsafeRune(r) {
 			clean = false
-			_ = i
 			break
 		}
 	}

@@ -85,7 +85,8 @@ func Upload(ctx context.Context, client *upload.Client, t *index.Target, files [
 		return run
 	}
 	one(0)
-	sem := make(chan struct{}, o.Parallel)
+	// Parallel below 1 means one at a time, not never.
+	sem := make(chan struct{}, max(o.Parallel, 1))
 	var wg sync.WaitGroup
 	for i := 1; i < len(files); i++ {
 		select {
@@ -131,7 +132,8 @@ func errorText(err error) string {
 func Open(ctx context.Context, paths []string, parallel int) ([]*dist.File, error) {
 	files := make([]*dist.File, len(paths))
 	errs := make([]error, len(paths))
-	sem := make(chan struct{}, min(parallel, runtime.NumCPU()))
+	// At least one at a time: a parallel below 1 would wait forever.
+	sem := make(chan struct{}, max(min(parallel, runtime.NumCPU()), 1))
 	var wg sync.WaitGroup
 	for i, p := range paths {
 		if ctx.Err() != nil {
