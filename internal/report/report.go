@@ -168,7 +168,10 @@ type outputFile struct {
 	SHA256   string  `json:"sha256"`
 	Size     int64   `json:"size"`
 	Result   Outcome `json:"result"`
-	// Reason says why a file was skipped, failed or not attempted.
+	// Error says why a file failed or was not attempted: the index's
+	// message, sanitized like every output.
+	Error string `json:"error,omitempty"`
+	// Reason says why a file was skipped.
 	Reason string `json:"reason,omitempty"`
 	URL    string `json:"url,omitempty"`
 	// Attestation is the path of the file's PEP 740 attestation.
@@ -183,7 +186,14 @@ func (r *Run) Outputs() []ghactions.Output {
 	var atts []string
 	for _, f := range r.Files {
 		list = append(list, outputFile{Filename: f.Dist.Filename, SHA256: f.Dist.Digests.SHA256, Size: f.Dist.Size,
-			Result: f.Outcome, Reason: f.Reason, URL: r.fileURL(f), Attestation: f.Attestation})
+			Result: f.Outcome, URL: r.fileURL(f), Attestation: f.Attestation})
+		o := &list[len(list)-1]
+		switch f.Outcome {
+		case Failed, NotAttempted:
+			o.Error = f.Reason
+		case Skipped:
+			o.Reason = f.Reason
+		}
 		if f.Attestation != "" {
 			atts = append(atts, f.Attestation)
 		}

@@ -265,10 +265,10 @@ func TestMarkdownTable(t *testing.T) {
 		}
 	}
 	list := filesJSON(t, r)
-	if list[1].Reason != reason || list[1].Result != Failed {
+	if list[1].Error != reason || list[1].Result != Failed {
 		t.Errorf("files-json keeps the reason as is: %+v", list[1])
 	}
-	if list[0].Reason != "" {
+	if list[0].Reason != "" || list[0].Error != "" {
 		t.Errorf("an uploaded file has no reason: %+v", list[0])
 	}
 }
@@ -329,7 +329,7 @@ func TestOutputs(t *testing.T) {
 	}
 	for i, f := range list {
 		d := files[i]
-		if f.Filename != d.Filename || f.SHA256 != d.Digests.SHA256 || f.Size != d.Size || f.Result != r.Files[i].Outcome || f.Reason != r.Files[i].Reason {
+		if f.Filename != d.Filename || f.SHA256 != d.Digests.SHA256 || f.Size != d.Size || f.Result != r.Files[i].Outcome || f.Reason+f.Error != r.Files[i].Reason {
 			t.Errorf("files-json[%d] = %+v", i, f)
 		}
 	}
