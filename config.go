@@ -31,8 +31,11 @@ type config struct {
 	// them deserves a warning.
 	AttestationsSet bool
 	DryRun          bool
-	Parallel        int
-	Retries         int
+	// VerifyOnly rehearses against the real index: everything but
+	// signing and sending files.
+	VerifyOnly bool
+	Parallel   int
+	Retries    int
 	// Timeout bounds every wait for a server, per attempt.
 	Timeout time.Duration
 	// RetryWait, when set, replaces the backoff between retries (tests
@@ -106,10 +109,14 @@ func (a *app) newConfig(c *cli.Context) (*config, error) {
 		{"print-hash", false, &cfg.PrintHash},
 		{"attestations", true, &cfg.Attestations},
 		{"dry-run", false, &cfg.DryRun},
+		{"verify-only", false, &cfg.VerifyOnly},
 	} {
 		if *b.dst, err = l.Bool(b.flag, b.def); err != nil {
 			return nil, err
 		}
+	}
+	if cfg.DryRun && cfg.VerifyOnly {
+		return nil, usagef("give --dry-run (offline) or --verify-only (asks the index), not both")
 	}
 	if _, _, ok := l.Value("attestations"); ok {
 		cfg.AttestationsSet = true

@@ -185,6 +185,7 @@ func (a *app) cli() *cli.App {
 			&cli.StringFlag{Name: "sigstore-rekor-url", Usage: "Rekor v1 transparency log (default: production Sigstore)" + settings.EnvHelp("sigstore-rekor-url")},
 			&cli.StringFlag{Name: "sigstore-trusted-root", Usage: "trusted_root.json to check signatures against (default: production Sigstore's, for production URLs)" + settings.EnvHelp("sigstore-trusted-root")},
 			&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: "find, check and hash, print the plan, upload nothing" + settings.EnvHelp("dry-run")},
+			&cli.BoolFlag{Name: "verify-only", Usage: "rehearse against the real index: checks, trusted-publishing exchange (the token is revoked at once), which files it already has; upload and sign nothing" + settings.EnvHelp("verify-only")},
 			&cli.IntFlag{Name: "parallel", Aliases: []string{"j"}, Value: 4, Usage: "upload up to N files at once after the first" + settings.EnvHelp("parallel")},
 			&cli.IntFlag{Name: "retries", Value: 5, Usage: "retries of a failed request: connection errors, 429 and 5xx" + settings.EnvHelp("retries")},
 			&cli.StringFlag{Name: "timeout", Value: "5m", Usage: "the longest wait for a server once a request is sent, per attempt (no byte moving either way); a timed-out request is retried" + settings.EnvHelp("timeout")},

@@ -50,8 +50,9 @@ PYPI_PUBLISH_VERBOSE=$(boolean verbose "${ACTION_INPUT_VERBOSE:-}" true)
 PYPI_PUBLISH_PRINT_HASH=$(boolean print-hash "${ACTION_INPUT_PRINT_HASH:-}" true)
 attestations=$(boolean attestations "${ACTION_INPUT_ATTESTATIONS:-}" true)
 PYPI_PUBLISH_DRY_RUN=$(boolean dry-run "${ACTION_INPUT_DRY_RUN:-}" false)
+PYPI_PUBLISH_VERIFY_ONLY=$(boolean verify-only "${ACTION_INPUT_VERIFY_ONLY:-}" false)
 export PYPI_PUBLISH_VERIFY_METADATA PYPI_PUBLISH_SKIP_EXISTING PYPI_PUBLISH_VERBOSE \
-	PYPI_PUBLISH_PRINT_HASH PYPI_PUBLISH_DRY_RUN
+	PYPI_PUBLISH_PRINT_HASH PYPI_PUBLISH_DRY_RUN PYPI_PUBLISH_VERIFY_ONLY
 # Attestations are on by default. A composite action cannot tell the
 # default 'true' from one the workflow wrote, so only 'false' is passed on:
 # the CLI then treats attestations as the default it may skip, with a

@@ -39,6 +39,7 @@ var All = []Setting{
 		Deprecated: map[string]string{"INPUT_PRINT_HASH": "print-hash"}},
 	{Flag: "attestations", Env: []string{"INPUT_ATTESTATIONS", "PYPI_PUBLISH_ATTESTATIONS"}},
 	{Flag: "dry-run", Env: []string{"INPUT_DRY-RUN", "PYPI_PUBLISH_DRY_RUN"}},
+	{Flag: "verify-only", Env: []string{"INPUT_VERIFY-ONLY", "PYPI_PUBLISH_VERIFY_ONLY"}},
 	{Flag: "parallel", Env: []string{"INPUT_PARALLEL", "PYPI_PUBLISH_PARALLEL"}},
 	{Flag: "retries", Env: []string{"PYPI_PUBLISH_RETRIES"}},
 	{Flag: "timeout", Env: []string{"PYPI_PUBLISH_TIMEOUT"}},
