@@ -2,64 +2,27 @@ package upload
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"net/url"
 	"strings"
 
-	"github.com/hashicorp/go-retryablehttp"
-
 	"github.com/pypi-publish/pypi-publish/dist"
-	"github.com/pypi-publish/pypi-publish/internal/httpx"
 )
 
 // confirm asks the simple API whether the index has f's exact bytes.
 func (c *Client) confirm(ctx context.Context, f *dist.File) (bool, error) {
-	root := c.SimpleURL
-	if root == "" || f.Metadata == nil {
-		return false, fmt.Errorf("upload: no simple API to confirm %s against", f.Filename)
+	if f.Metadata == nil {
+		return false, fmt.Errorf("upload: no project name to confirm %s with", f.Filename)
 	}
-	u := strings.TrimSuffix(root, "/") + "/" + dist.NormalizeName(f.Metadata.Name) + "/"
-	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	l, err := c.Listing(ctx, f.Metadata.Name)
 	if err != nil {
 		return false, err
 	}
-	req.Header.Set("Accept", "application/vnd.pypi.simple.v1+json")
-	// The simple API of a private index may need the same credentials,
-	// but they go only to the host the user named for uploads: PyPI's
-	// simple API is public and lives on another host.
-	if sameHost(u, c.URL) {
-		user, pass, err := c.auth(ctx)
-		if err != nil {
-			return false, err
-		}
-		req.SetBasicAuth(user, pass)
+	sum, ok := l[f.Filename]
+	if !ok || sum == "" {
+		return false, fmt.Errorf("upload: the simple API does not list %s with a digest", f.Filename)
 	}
-	resp, err := c.HTTP.Do(req)
-	if err != nil {
-		return false, httpx.RedactError(err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return false, fmt.Errorf("upload: %s answered %s", u, resp.Status)
-	}
-	var page struct {
-		Files []struct {
-			Filename string            `json:"filename"`
-			Hashes   map[string]string `json:"hashes"`
-		} `json:"files"`
-	}
-	if err := json.NewDecoder(io.LimitReader(resp.Body, 32<<20)).Decode(&page); err != nil {
-		return false, fmt.Errorf("upload: %s: %w", u, err)
-	}
-	for _, file := range page.Files {
-		if file.Filename == f.Filename {
-			return strings.EqualFold(file.Hashes["sha256"], f.Digests.SHA256), nil
-		}
-	}
-	return false, fmt.Errorf("upload: %s does not list %s", u, f.Filename)
+	return strings.EqualFold(sum, f.Digests.SHA256), nil
 }
 
 func sameHost(a, b string) bool {

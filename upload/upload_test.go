@@ -282,8 +282,8 @@ func existsServer(t *testing.T, sha string, firstStatus int) (*httptest.Server, 
 		fmt.Fprint(w, `{"message": "File already exists ('demo-1.0-py3-none-any.whl', with blake2_256 hash 'ab')."}`)
 	})
 	mux.HandleFunc("/simple/demo-pkg/", func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get("Accept") != "application/vnd.pypi.simple.v1+json" {
-			t.Errorf("simple API asked for %q", r.Header.Get("Accept"))
+		if !strings.HasPrefix(r.Header.Get("Accept"), "application/vnd.pypi.simple.v1+json,") {
+			t.Errorf("simple API asked for %q, want PEP 691 JSON first", r.Header.Get("Accept"))
 		}
 		fmt.Fprintf(w, `{"meta":{"api-version":"1.4"},"name":"demo-pkg","files":[{"filename":"demo-1.0-py3-none-any.whl","hashes":{"sha256":%q}}]}`, sha)
 	})
