@@ -59,12 +59,29 @@ type Target struct {
 	UploadURL *url.URL
 	// Kind is PyPI, TestPyPI or Other.
 	Kind Kind
+	// Insecure is plain http to a host that is not loopback, allowed
+	// with --allow-insecure-http: worth a warning on every run.
+	Insecure bool
 }
 
 // Parse checks an upload URL and returns its target. Plain http is
 // allowed only to loopback hosts; credentials and secrets do not belong
 // in the URL, where logs would show them.
 func Parse(raw string) (*Target, error) {
+	return ParseWith(raw, Options{})
+}
+
+// Options relax Parse.
+type Options struct {
+	// AllowInsecureHTTP accepts plain http to any host but PyPI's and
+	// TestPyPI's (an intranet index, a CI service container): the
+	// credentials then cross the network in clear, which the run warns
+	// about (Target.Insecure).
+	AllowInsecureHTTP bool
+}
+
+// ParseWith is Parse with options.
+func ParseWith(raw string, o Options) (*Target, error) {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	// Hostname, not Host: "https://:443/" has a Host and no host.
 	if err != nil || u.Hostname() == "" || (u.Scheme != "https" && u.Scheme != "http") {
@@ -76,10 +93,11 @@ func Parse(raw string) (*Target, error) {
 	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(raw, "#") {
 		return nil, fmt.Errorf("repository URL %s has a query string or fragment: an upload URL has neither, and what is there (often a secret) would be printed in every message that names the index; remove it", Redact(u))
 	}
-	if u.Scheme == "http" && !IsLoopback(u.Hostname()) {
-		return nil, fmt.Errorf("repository URL %s uses plain http: credentials would cross the network unencrypted; use https (plain http is allowed only for loopback test indexes)", u.Redacted())
+	insecure := u.Scheme == "http" && !IsLoopback(u.Hostname())
+	if _, pypi := pypiHosts[strings.ToLower(u.Hostname())]; insecure && (!o.AllowInsecureHTTP || pypi || PyPIFamily(strings.ToLower(u.Hostname()))) {
+		return nil, fmt.Errorf("repository URL %s uses plain http: credentials would cross the network unencrypted; use https (plain http is allowed for loopback test indexes, and for other hosts but PyPI's with --allow-insecure-http)", u.Redacted())
 	}
-	t := &Target{UploadURL: u}
+	t := &Target{UploadURL: u, Insecure: insecure}
 	if h, ok := pypiHosts[t.hostname()]; ok && u.Scheme == "https" {
 		t.Kind = h.kind
 	}

@@ -286,3 +286,34 @@ func TestIsLoopback(t *testing.T) {
 		}
 	}
 }
+
+func TestParseAllowInsecureHTTP(t *testing.T) {
+	tests := []struct {
+		raw      string
+		ok       bool
+		insecure bool
+	}{
+		{"http://devpi.internal:3141/root/dev/", true, true},
+		{"http://10.0.0.5/legacy/", true, true},
+		{"http://127.0.0.1:8080/legacy/", true, false},
+		{"https://example.org/legacy/", true, false},
+		// PyPI's hosts never take credentials in clear.
+		{"http://upload.pypi.org/legacy/", false, false},
+		{"http://test.pypi.org/legacy/", false, false},
+		{"http://UPLOAD.pypi.org/legacy/", false, false},
+		{"http://pypi.org/legacy/", false, false},
+	}
+	for _, tt := range tests {
+		tg, err := ParseWith(tt.raw, Options{AllowInsecureHTTP: true})
+		if (err == nil) != tt.ok {
+			t.Errorf("ParseWith(%q) error %v, want ok=%v", tt.raw, err, tt.ok)
+			continue
+		}
+		if err == nil && tg.Insecure != tt.insecure {
+			t.Errorf("ParseWith(%q).Insecure = %v", tt.raw, tg.Insecure)
+		}
+		if _, err := Parse(tt.raw); tt.insecure && err == nil {
+			t.Errorf("Parse(%q) accepted plain http without the option", tt.raw)
+		}
+	}
+}
