@@ -41,6 +41,9 @@ func (p *publisher) run(ctx context.Context) error {
 		p.writeReport(report.Preflight(p.cfg.Target, files, true))
 		return nil
 	}
+	if p.cfg.VerifyOnly {
+		return p.rehearse(ctx, files)
+	}
 	auth, err := p.authenticate(ctx, files)
 	if err != nil {
 		return err
@@ -50,13 +53,7 @@ func (p *publisher) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	client := &upload.Client{
-		URL:         p.cfg.Target.String(),
-		SimpleURL:   p.cfg.Target.SimpleURL(),
-		Credentials: auth.credentials,
-		HTTP:        p.httpPolicy().Retrying(),
-	}
-	run := release.Upload(ctx, client, p.cfg.Target, files, release.Options{
+	run := release.Upload(ctx, p.uploadClient(auth), p.cfg.Target, files, release.Options{
 		Parallel: p.cfg.Parallel, SkipExisting: p.cfg.SkipExisting, Attestations: atts, Renew: auth.renew,
 	}, p.ui)
 	run.Print(p.ui)
@@ -79,8 +76,11 @@ func (p *publisher) announce() {
 		rules = "PyPI rules"
 	}
 	mode := ""
-	if p.cfg.DryRun {
+	switch {
+	case p.cfg.DryRun:
 		mode = " (dry run: nothing will be uploaded)"
+	case p.cfg.VerifyOnly:
+		mode = " (verify only: the index is asked, nothing is signed or uploaded)"
 	}
 	p.ui.Printf("pypi-publish %s: publishing to %s with %s%s", versionString(), p.cfg.Target, rules, mode)
 }
@@ -122,6 +122,16 @@ func (p *publisher) writeReport(r *report.Run) {
 	}
 	if err := ghactions.WriteOutputs(p.cfg.GitHub.Output, outs); err != nil {
 		p.ui.Warnf("Step outputs", "could not write the step's outputs: %v", err)
+	}
+}
+
+// uploadClient talks to the index with the run's credentials.
+func (p *publisher) uploadClient(a *auth) *upload.Client {
+	return &upload.Client{
+		URL:         p.cfg.Target.String(),
+		SimpleURL:   p.cfg.Target.SimpleURL(),
+		Credentials: a.credentials,
+		HTTP:        p.httpPolicy().Retrying(),
 	}
 }
 
