@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"strings"
 
 	"github.com/pypi-publish/pypi-publish/dist"
 	"github.com/pypi-publish/pypi-publish/internal/ghactions"
@@ -61,11 +60,21 @@ func (p *publisher) authenticate(ctx context.Context, files []*dist.File) (*auth
 		}
 	}
 	if !useTrusted {
-		return &auth{user: cfg.User, password: cfg.Password}, p.tokenAdvice(files)
+		if !cfg.PyPIRules {
+			return &auth{user: cfg.User, password: cfg.Password}, nil
+		}
+		refused, links := trusted.TokenAdvice(u, cfg.Target, cfg.GitHub, cfg.User, cfg.Password, dist.ProjectNames(files))
+		if links != "" {
+			p.summary(links)
+		}
+		if refused {
+			return nil, errReported
+		}
+		return &auth{user: cfg.User, password: cfg.Password}, nil
 	}
 	s := &trusted.Session{
 		Target: cfg.Target, PyPIRules: cfg.PyPIRules, GitHub: cfg.GitHub,
-		Projects: projectNames(files), RetryWait: cfg.RetryWait,
+		Projects: dist.ProjectNames(files), RetryWait: cfg.RetryWait,
 		Source: cfg.OIDC, UI: u,
 		Mint: &mint.Client{BaseURL: cfg.Target.OIDCBase(), HTTP: p.httpPolicy().Once()},
 	}
@@ -78,48 +87,6 @@ func (p *publisher) authenticate(ctx context.Context, files []*dist.File) (*auth
 	}
 	u.Printf("Trusted publishing: minted a short-lived API token for %s (%s)", cfg.Target.Host(), s.Provider())
 	return &auth{session: s}, nil
-}
-
-// tokenAdvice is what the original says about password and token uploads
-// to PyPI: passwords are refused, tokens get a nudge towards trusted
-// publishing and a check of their prefix.
-func (p *publisher) tokenAdvice(files []*dist.File) error {
-	cfg, u := p.cfg, p.ui
-	if !cfg.PyPIRules {
-		return nil
-	}
-	links := trusted.MagicLinks(cfg.Target, cfg.GitHub, projectNames(files))
-	if cfg.User != "__token__" {
-		u.Errorf("Password-based uploads disabled", "", "As of 2024, PyPI requires all users to enable Two-Factor Authentication. This consequently requires all users to switch to either Trusted Publishers (preferred) or API tokens for package uploads. Read more: https://blog.pypi.org/posts/2023-05-25-securing-pypi-with-2fa/")
-		if links != "" {
-			u.Warnf("Create a Trusted Publisher", "%s", links)
-		}
-		return errReported
-	}
-	if !strings.HasPrefix(cfg.Password, "pypi-") {
-		u.Warnf("POTENTIALLY INVALID TOKEN", "It looks like the token you are using does not start with \"pypi-\" as it typically should. Check that the password is a PyPI API token.")
-	}
-	if cfg.GitHub.Actions {
-		u.Warnf("Upgrade to Trusted Publishing", "Trusted Publishers allows publishing packages to PyPI from automated environments like GitHub Actions without needing to use username/password combinations or API tokens to authenticate with PyPI. Read more: https://docs.pypi.org/trusted-publishers")
-		if links != "" {
-			u.Warnf("Create a Trusted Publisher", "%s", links)
-			p.summary(links)
-		}
-	}
-	return nil
-}
-
-func projectNames(files []*dist.File) []string {
-	var names []string
-	seen := map[string]bool{}
-	for _, f := range files {
-		n := dist.NormalizeName(f.Name())
-		if n != "" && !seen[n] {
-			seen[n] = true
-			names = append(names, n)
-		}
-	}
-	return names
 }
 
 func (p *publisher) reportExchangeFailure(err error) {

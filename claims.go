@@ -43,7 +43,7 @@ func (a *app) claimsCommand() *cli.Command {
 				projects = projectsIn(c.String("packages-dir"))
 			}
 			u := a.ui(gh.Actions, false)
-			return trusted.Claims(c.Context, src, aud, trusted.Context{Target: t, GitHub: gh, Projects: dedupe(projects)}, u)
+			return trusted.Claims(c.Context, src, aud, trusted.Context{Target: t, GitHub: gh, Projects: unique(projects)}, u)
 		},
 	}
 }
@@ -51,24 +51,25 @@ func (a *app) claimsCommand() *cli.Command {
 // projectsIn names the projects of the distributions in dir, best
 // effort: the claims command works without any.
 func projectsIn(dir string) []string {
-	var projects []string
+	var files []*dist.File
 	if found, err := dist.Find(dir, nil); err == nil {
 		for _, p := range found.Paths {
 			if f, err := dist.Open(p); err == nil {
-				projects = append(projects, projectNames([]*dist.File{f})...)
+				files = append(files, f)
 			}
 		}
 	}
-	return projects
+	return dist.ProjectNames(files)
 }
 
-func dedupe(s []string) []string {
+// unique keeps the first of each name, in order.
+func unique(names []string) []string {
 	seen := map[string]bool{}
 	var out []string
-	for _, v := range s {
-		if !seen[v] {
-			seen[v] = true
-			out = append(out, v)
+	for _, n := range names {
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
 		}
 	}
 	return out

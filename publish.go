@@ -11,8 +11,6 @@ import (
 	"github.com/pypi-publish/pypi-publish/internal/httpx"
 	"github.com/pypi-publish/pypi-publish/internal/release"
 	"github.com/pypi-publish/pypi-publish/internal/report"
-	"github.com/pypi-publish/pypi-publish/internal/trusted"
-	"github.com/pypi-publish/pypi-publish/oidc"
 	"github.com/pypi-publish/pypi-publish/upload"
 )
 
@@ -166,26 +164,4 @@ func (p *publisher) httpPolicy() *httpx.Config {
 		c.Log = p.ui.Debugf
 	}
 	return c
-}
-
-// attest signs the files before anything is uploaded, when attestations
-// apply: trusted publishing to PyPI or TestPyPI.
-func (p *publisher) attest(ctx context.Context, session *trusted.Session, files []*dist.File) (attestations, error) {
-	if session == nil || !p.cfg.Attestations || !p.cfg.PyPIRules {
-		return nil, nil
-	}
-	atts, err := p.attestAll(ctx, session, files)
-	var perr *oidc.PermissionError
-	switch {
-	case err != nil && errors.As(err, &perr) && !p.cfg.AttestationsSet:
-		// Attestations are on by default; a CI that needs a second ID
-		// token declared for them (GitLab's SIGSTORE_ID_TOKEN) should not
-		// lose its release over a default.
-		p.ui.Warnf("Attestations skipped", "no OIDC token for Sigstore, so the files are uploaded without PEP 740 attestations: %v\n%s", err, perr.Help)
-		return nil, nil
-	case err != nil:
-		p.reportAttestFailure(err)
-		return nil, errReported
-	}
-	return atts, nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/pypi-publish/pypi-publish/dist"
 	"github.com/pypi-publish/pypi-publish/internal/attest"
 	"github.com/pypi-publish/pypi-publish/internal/settings"
+	"github.com/pypi-publish/pypi-publish/internal/signing"
 )
 
 // verifyCommand checks a PEP 740 attestation against a file and the
@@ -62,7 +63,7 @@ func (a *app) verifyCommand() *cli.Command {
 			if rootPath != "" {
 				trusted, err = attest.LoadTrustedRoot(rootPath)
 			} else {
-				trusted, _, err = productionTrustedRoot(c.Context)
+				trusted, _, err = signing.ProductionTrustedRoot(c.Context)
 			}
 			if err != nil {
 				return fmt.Errorf("trusted root: %w", err)

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/pypi-publish/pypi-publish/internal/console"
 	"github.com/pypi-publish/pypi-publish/internal/ghactions"
 	"github.com/pypi-publish/pypi-publish/internal/index"
 	"github.com/pypi-publish/pypi-publish/mint"
@@ -106,4 +107,30 @@ func MagicLinks(t *index.Target, gh ghactions.Env, projects []string) string {
 		fmt.Fprintf(&b, "- %s/manage/project/%s/settings/publishing/?%s\n", t.PublisherSite(), p, q.Encode())
 	}
 	return b.String()
+}
+
+// TokenAdvice is what the original action says about password and token
+// uploads to PyPI: passwords are refused (refused is true), tokens get a
+// nudge towards trusted publishing and a check of their prefix. summary
+// is the magic links for the job summary, when they were shown.
+func TokenAdvice(u *console.UI, t *index.Target, gh ghactions.Env, user, password string, projects []string) (refused bool, summary string) {
+	links := MagicLinks(t, gh, projects)
+	if user != "__token__" {
+		u.Errorf("Password-based uploads disabled", "", "As of 2024, PyPI requires all users to enable Two-Factor Authentication. This consequently requires all users to switch to either Trusted Publishers (preferred) or API tokens for package uploads. Read more: https://blog.pypi.org/posts/2023-05-25-securing-pypi-with-2fa/")
+		if links != "" {
+			u.Warnf("Create a Trusted Publisher", "%s", links)
+		}
+		return true, ""
+	}
+	if !strings.HasPrefix(password, "pypi-") {
+		u.Warnf("POTENTIALLY INVALID TOKEN", "It looks like the token you are using does not start with \"pypi-\" as it typically should. Check that the password is a PyPI API token.")
+	}
+	if gh.Actions {
+		u.Warnf("Upgrade to Trusted Publishing", "Trusted Publishers allows publishing packages to PyPI from automated environments like GitHub Actions without needing to use username/password combinations or API tokens to authenticate with PyPI. Read more: https://docs.pypi.org/trusted-publishers")
+		if links != "" {
+			u.Warnf("Create a Trusted Publisher", "%s", links)
+			return false, links
+		}
+	}
+	return false, ""
 }
