@@ -13,9 +13,11 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/pypi-publish/pypi-publish/internal/oidctest"
 	"github.com/pypi-publish/pypi-publish/internal/pypitest"
 )
 
@@ -177,5 +179,76 @@ func TestHostileFilename(t *testing.T) {
 	}
 	if rows != 1 {
 		t.Errorf("job summary has %d table rows, want 1:\n%s", rows, sum)
+	}
+}
+
+// TestCredentialsNeverFollowRedirects points trusted publishing at an
+// index whose mint-token (and then the CI's token endpoint) answers with
+// a redirect to another server: the ID token must not be sent there, and
+// the run must say where the redirect went.
+func TestCredentialsNeverFollowRedirects(t *testing.T) {
+	var elsewhere atomic.Int32
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		elsewhere.Add(1)
+		fmt.Fprint(w, `{"success": true, "token": "pypi-stolen", "expires": 9999999999, "value": "x"}`)
+	}))
+	defer other.Close()
+	dir := t.TempDir()
+	name, data, err := pypitest.BuildWheel("demo", "1.0", pypitest.DistOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, name), data, 0o644)
+
+	for _, status := range []int{301, 302, 307, 308} {
+		for _, where := range []string{"mint-token", "token endpoint"} {
+			t.Run(fmt.Sprintf("%s %d", where, status), func(t *testing.T) {
+				iss := oidctest.NewIssuer()
+				issSrv := httptest.NewServer(iss)
+				defer issSrv.Close()
+				iss.SetURL(issSrv.URL)
+				tokenURL := iss.TokenURL()
+				if where == "token endpoint" {
+					redirector := httptest.NewServer(http.RedirectHandler(other.URL+"/token", status))
+					defer redirector.Close()
+					tokenURL = redirector.URL + "/token?api-version=2.0"
+				}
+				index := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					switch r.URL.Path {
+					case "/_/oidc/audience":
+						fmt.Fprint(w, `{"audience": "pypi-standin"}`)
+					case "/_/oidc/mint-token":
+						http.Redirect(w, r, other.URL+"/_/oidc/mint-token", status)
+					default:
+						http.NotFound(w, r)
+					}
+				}))
+				defer index.Close()
+				env := map[string]string{
+					"GITHUB_ACTIONS":                 "true",
+					"ACTIONS_ID_TOKEN_REQUEST_URL":   tokenURL,
+					"ACTIONS_ID_TOKEN_REQUEST_TOKEN": iss.RequestToken(),
+					"PYPI_PUBLISH_RETRY_WAIT":        "1ms",
+				}
+				var stdout, stderr bytes.Buffer
+				args := []string{"pypi-publish", "--retries", "1", "--attestations=false", "--repository-url", index.URL + "/legacy/", "-d", dir}
+				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+				defer cancel()
+				code := exitCode(run(ctx, args, func(k string) string { return env[k] }, &stdout, &stderr), &stderr)
+				out := stdout.String() + stderr.String()
+				if code != exitFail {
+					t.Errorf("exit %d, want %d:\n%s", code, exitFail, out)
+				}
+				if n := elsewhere.Load(); n != 0 {
+					t.Fatalf("the redirect target got %d requests:\n%s", n, out)
+				}
+				if !strings.Contains(out, other.URL) || !strings.Contains(out, "redirect") {
+					t.Errorf("the failure does not name the redirect and its target:\n%s", out)
+				}
+				if strings.Contains(out, iss.RequestToken()) || strings.Contains(out, "eyJ") {
+					t.Errorf("a credential reached the output:\n%s", out)
+				}
+			})
+		}
 	}
 }
