@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"path/filepath"
 
-	"github.com/sigstore/sigstore-go/pkg/root"
-
 	"github.com/urfave/cli/v2"
 
 	"github.com/pypi-publish/pypi-publish/dist"
@@ -58,15 +56,9 @@ func (a *app) verifyCommand() *cli.Command {
 			if rootPath == "" {
 				rootPath = a.getenv("PYPI_PUBLISH_SIGSTORE_TRUSTED_ROOT")
 			}
-			var trusted *root.TrustedRoot
-			var err error
-			if rootPath != "" {
-				trusted, err = attest.LoadTrustedRoot(rootPath)
-			} else {
-				trusted, _, err = signing.ProductionTrustedRoot(c.Context)
-			}
+			trusted, err := signing.TrustedRoot(c.Context, rootPath, nil)
 			if err != nil {
-				return fmt.Errorf("trusted root: %w", err)
+				return err
 			}
 			a, err := attest.Load(attPath)
 			if err != nil {

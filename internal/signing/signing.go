@@ -106,28 +106,39 @@ func (p *Options) newSigner(ctx context.Context) (*attest.Signer, error) {
 			return tok.JWT, err
 		},
 	}
-	var err error
-	switch {
-	case cfg.TrustedRoot != "":
-		s.TrustedRoot, err = attest.LoadTrustedRoot(cfg.TrustedRoot)
-	case cfg.FulcioURL == "" && cfg.RekorURL == "":
-		var fresh bool
-		s.TrustedRoot, fresh, err = ProductionTrustedRoot(ctx)
-		if err == nil && !fresh {
-			p.UI.Warnf("Sigstore trust root", "could not update Sigstore's trust root through TUF; checking signatures against the copy built into this pypi-publish")
-		}
+	if cfg.TrustedRoot == "" && (cfg.FulcioURL != "" || cfg.RekorURL != "") {
+		// Another Sigstore without its root: the signer checks what it
+		// can without one.
+		return s, nil
 	}
+	var err error
+	s.TrustedRoot, err = TrustedRoot(ctx, cfg.TrustedRoot, p.UI)
 	if err != nil {
-		return nil, fmt.Errorf("sigstore trusted root: %w", err)
+		return nil, err
 	}
 	return s, nil
 }
 
-// ProductionTrustedRoot is production Sigstore's trust root, updated
-// through TUF when that answers within 20 seconds, else the built-in
-// copy (fresh is false then).
-func ProductionTrustedRoot(ctx context.Context) (*root.TrustedRoot, bool, error) {
+// TrustedRoot is the trust root signatures are checked against: the
+// trusted_root.json at path, or production Sigstore's, updated through
+// TUF when that answers within 20 seconds, else the copy built in (with
+// a warning when u is given). Signing and verify-attestation share it.
+func TrustedRoot(ctx context.Context, path string, u *console.UI) (*root.TrustedRoot, error) {
+	if path != "" {
+		r, err := attest.LoadTrustedRoot(path)
+		if err != nil {
+			return nil, fmt.Errorf("sigstore trusted root: %w", err)
+		}
+		return r, nil
+	}
 	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
-	return attest.CurrentProductionTrustedRoot(ctx)
+	r, fresh, err := attest.CurrentProductionTrustedRoot(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("sigstore trusted root: %w", err)
+	}
+	if !fresh && u != nil {
+		u.Warnf("Sigstore trust root", "could not update Sigstore's trust root through TUF; checking signatures against the copy built into this pypi-publish")
+	}
+	return r, nil
 }
