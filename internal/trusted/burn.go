@@ -30,6 +30,8 @@ func (s *Session) Burn(ctx context.Context) int {
 	// An interrupted run still revokes what it minted.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), burnBound)
 	defer cancel()
+	done := s.UI.Waiting("%s to revoke the trusted-publishing token", s.Target.Host())
+	defer done()
 	burned := 0
 	for _, tok := range tokens {
 		err := s.Mint.Burn(ctx, tok)
