@@ -134,16 +134,13 @@ type exchangeError struct {
 func (e *exchangeError) Error() string { return e.err.Error() }
 func (e *exchangeError) Unwrap() error { return e.err }
 
+// temporary says whether the whole exchange is worth another go with a
+// fresh ID token: the index's answers only. The CI's token service is
+// asked through a retrying client already; asking it again here would
+// multiply the retries (3 × 6 requests to a failing endpoint).
 func temporary(err error) bool {
 	var merr *mint.Error
-	var herr *oidc.HTTPError
-	switch {
-	case errors.As(err, &merr):
-		return merr.Temporary()
-	case errors.As(err, &herr):
-		return herr.Temporary()
-	}
-	return false
+	return errors.As(err, &merr) && merr.Temporary()
 }
 
 func (s *Session) once(ctx context.Context) (mint.Token, error) {
