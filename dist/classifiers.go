@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/pypi-publish/pypi-publish/internal/index"
 	"github.com/pypi-publish/pypi-publish/internal/pyrepr"
 )
 
@@ -96,11 +97,11 @@ func checkClassifier(c string) *Problem {
 		p.Hint = "classifiers must match exactly: did you mean " + pyrepr.Str(l.folded[foldClassifier(c)]) + "?"
 	case !l.topLevel[topClassifier(c)]:
 		p.Message = pyrepr.Str(c) + " is not a valid classifier."
-		p.Hint = "see https://pypi.org/classifiers/ for the list PyPI accepts"
+		p.Hint = "see " + index.PyPIClassifiersURL + " for the list PyPI accepts"
 	default:
 		p.Warning = true
 		p.Message = pyrepr.Str(c) + " is not in trove-classifiers as of " + l.version + " (the list this pypi-publish knows); unless it was added since, PyPI will answer: " + pyrepr.Str(c) + " is not a valid classifier."
-		p.Hint = "check it against https://pypi.org/classifiers/"
+		p.Hint = "check it against " + index.PyPIClassifiersURL
 	}
 	return p
 }

@@ -19,6 +19,12 @@ const (
 	TestPyPIUploadURL = "https://test.pypi.org/legacy/"
 )
 
+// Pages of PyPI's website that messages point to.
+const (
+	PyPIClassifiersURL = "https://pypi.org/classifiers/"
+	PyPITokenURL       = "https://pypi.org/manage/account/token/"
+)
+
 // Kind says which index a target is.
 type Kind int
 
