@@ -1,6 +1,12 @@
 package main
 
 import (
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -9,6 +15,7 @@ import (
 	"github.com/pypi-publish/pypi-publish/internal/ghactions"
 	"github.com/pypi-publish/pypi-publish/internal/httpx"
 	"github.com/pypi-publish/pypi-publish/internal/index"
+	"github.com/pypi-publish/pypi-publish/internal/pypirc"
 	"github.com/pypi-publish/pypi-publish/internal/settings"
 	"github.com/pypi-publish/pypi-publish/oidc"
 )
@@ -59,6 +66,14 @@ type config struct {
 	GitHub ghactions.Env
 	// OIDC finds this CI's ID tokens.
 	OIDC *oidc.Source
+	// CheckURL is the simple API root to ask which files the index
+	// already has (--check-url, uv's); "" derives it from the target.
+	CheckURL string
+	// TLS is the TLS configuration of every client (--cert,
+	// --client-cert); nil keeps Go's defaults.
+	TLS *tls.Config
+	// NoProgress turns the terminal's progress bars off.
+	NoProgress bool
 	// Warnings are about the inputs (deprecated names, odd values), to
 	// be shown once the UI exists.
 	Warnings []string
@@ -81,23 +96,54 @@ var secretVariables = []string{
 // it, nothing reads the environment.
 func (a *app) newConfig(c *cli.Context) (*config, error) {
 	getenv := a.getenv
-	l := &settings.Lookup{Flags: c, Getenv: getenv}
+	l := &settings.Lookup{Flags: lineage{c}, Getenv: getenv}
 	cfg := &config{
-		User:        l.String("user", "__token__"),
-		Password:    strings.TrimSpace(l.String("password", "")),
 		PackagesDir: strings.TrimSuffix(l.String("packages-dir", "dist"), "/"),
 		Paths:       c.Args().Slice(),
 		GitHub:      ghactions.FromEnv(getenv),
 	}
-	a.scrub.AddUser(cfg.User)
-	a.scrub.Add(cfg.Password)
 	for _, name := range secretVariables {
 		a.scrub.Add(getenv(name))
 	}
 	if cfg.PackagesDir == "" {
 		cfg.PackagesDir = "/"
 	}
-	var err error
+	if err := checkPaths(cfg.Paths); err != nil {
+		return nil, err
+	}
+	allowInsecure, err := l.Bool("allow-insecure-http", false)
+	if err != nil {
+		return nil, err
+	}
+	var repo *pypirc.Repository
+	if cfg.Target, repo, err = a.target(l, index.Options{AllowInsecureHTTP: allowInsecure}); err != nil {
+		return nil, err
+	}
+	if repo != nil {
+		// Read from a file the user may not think of as holding secrets.
+		a.scrub.Add(repo.Password)
+	}
+	if cfg.User, cfg.Password, err = credentials(l, repo); err != nil {
+		return nil, err
+	}
+	a.scrub.AddUser(cfg.User)
+	a.scrub.Add(cfg.Password)
+	if cfg.Target.Insecure {
+		cfg.Warnings = append(cfg.Warnings, fmt.Sprintf("%s is plain http (--allow-insecure-http): the credentials and the files cross the network unencrypted, readable and changeable by anyone on the way", index.Redact(cfg.Target.UploadURL)))
+	}
+	if raw, from, ok := l.Value("check-url"); ok {
+		t, err := index.ParseWith(raw, index.Options{AllowInsecureHTTP: allowInsecure})
+		if err != nil {
+			return nil, usagef("%s: %v", from, strings.Replace(err.Error(), "repository URL", "check URL", 1))
+		}
+		cfg.CheckURL = t.String()
+		if t.Insecure && !cfg.Target.Insecure {
+			cfg.Warnings = append(cfg.Warnings, fmt.Sprintf("%s is plain http (--allow-insecure-http): what it answers can be changed on the way", index.Redact(t.UploadURL)))
+		}
+	}
+	if cfg.TLS, err = tlsConfig(l, repo); err != nil {
+		return nil, err
+	}
 	for _, b := range []struct {
 		flag string
 		def  bool
@@ -110,6 +156,7 @@ func (a *app) newConfig(c *cli.Context) (*config, error) {
 		{"attestations", true, &cfg.Attestations},
 		{"dry-run", false, &cfg.DryRun},
 		{"verify-only", false, &cfg.VerifyOnly},
+		{"no-progress", false, &cfg.NoProgress},
 	} {
 		if *b.dst, err = l.Bool(b.flag, b.def); err != nil {
 			return nil, err
@@ -135,9 +182,6 @@ func (a *app) newConfig(c *cli.Context) (*config, error) {
 			return nil, usagef("PYPI_PUBLISH_RETRY_WAIT=%q: expected a duration such as 2s or 10ms", v)
 		}
 	}
-	if cfg.Target, err = target(l); err != nil {
-		return nil, err
-	}
 	cfg.IDTokenFile = l.String("id-token-file", "")
 	cfg.OIDC = a.oidcSource(cfg.IDTokenFile)
 	cfg.AttestationsDir = l.String("attestations-dir", "")
@@ -158,7 +202,10 @@ func (a *app) newConfig(c *cli.Context) (*config, error) {
 	default:
 		return nil, usagef("--pypi-rules=%q: expected auto, always or never", rules)
 	}
-	cfg.Warnings = l.Warnings
+	if err := a.promptPassword(cfg); err != nil {
+		return nil, err
+	}
+	cfg.Warnings = append(l.Warnings, cfg.Warnings...)
 	return cfg, nil
 }
 
@@ -175,27 +222,259 @@ func (a *app) oidcSource(tokenFile string) *oidc.Source {
 		DMIProductNamePath: a.getenv("PYPI_PUBLISH_DMI_PRODUCT_NAME_PATH")}
 }
 
-// target is the index named by --repository-url or --repository.
-func target(l *settings.Lookup) (*index.Target, error) {
-	repoURL, urlFrom, haveURL := l.Value("repository-url")
-	repo, repoFrom, haveRepo := l.Value("repository")
-	urlFlag := haveURL && strings.HasPrefix(urlFrom, "--")
-	repoFlag := haveRepo && strings.HasPrefix(repoFrom, "--")
-	raw := index.PyPIUploadURL
-	switch {
-	case urlFlag && repoFlag:
-		return nil, usagef("give --repository-url or --repository, not both")
-	case urlFlag || (haveURL && !repoFlag):
-		raw = repoURL
-	case haveRepo:
-		var ok bool
-		if raw, ok = index.Named(repo); !ok {
-			return nil, usagef("%s=%q: expected pypi or testpypi (or give --repository-url)", repoFrom, repo)
+// lineage is the command line of "pypi-publish [flags] upload [flags]":
+// a flag set after "upload" beats one set before it. For the bare
+// command it is the context itself.
+type lineage struct{ c *cli.Context }
+
+func (l lineage) set(name string) *cli.Context {
+	for _, c := range l.c.Lineage() {
+		if c != nil && c.Command != nil && c.IsSet(name) {
+			return c
 		}
 	}
-	t, err := index.Parse(raw)
-	if err != nil {
-		return nil, &usageError{Msg: err.Error()}
+	if l.c.IsSet(name) {
+		return l.c
 	}
-	return t, nil
+	return nil
+}
+
+func (l lineage) IsSet(name string) bool { return l.set(name) != nil }
+
+func (l lineage) String(name string) string {
+	if c := l.set(name); c != nil {
+		return c.String(name)
+	}
+	return l.c.String(name)
+}
+
+func (l lineage) Bool(name string) bool {
+	if c := l.set(name); c != nil {
+		return c.Bool(name)
+	}
+	return l.c.Bool(name)
+}
+
+// checkPaths refuses a file or directory named on the command line that
+// does not exist, with one line rather than a stat error after the
+// search began. Patterns (quoted, so the shell left them) are dist's.
+func checkPaths(paths []string) error {
+	for _, p := range paths {
+		if strings.ContainsAny(p, "*?[") {
+			continue
+		}
+		if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
+			return usagef("%s: no such file or directory", p)
+		}
+	}
+	return nil
+}
+
+// target is the index named by --repository-url, or by --repository in
+// the .pypirc file (PyPI without either). As twine does, a URL ignores
+// the file, and the command line beats the environment. repo is the
+// .pypirc section used, if any.
+func (a *app) target(l *settings.Lookup, o index.Options) (*index.Target, *pypirc.Repository, error) {
+	repoURL, urlFrom, haveURL := l.Value("repository-url")
+	name, nameFrom, haveName := l.Value("repository")
+	urlFlag := haveURL && strings.HasPrefix(urlFrom, "--")
+	nameFlag := haveName && strings.HasPrefix(nameFrom, "--")
+	switch {
+	case urlFlag && nameFlag:
+		return nil, nil, usagef("give --repository-url or --repository, not both")
+	case urlFlag || (haveURL && !nameFlag):
+		t, err := index.ParseWith(repoURL, o)
+		if err != nil {
+			return nil, nil, &usageError{Msg: err.Error()}
+		}
+		return t, nil, nil
+	case !haveName:
+		name, nameFrom = "pypi", ""
+	}
+	file, path, err := a.pypirc(l)
+	if err != nil {
+		return nil, nil, err
+	}
+	repo, ok := file.Repository(name)
+	if !ok {
+		return nil, nil, unknownRepository(file, path, name, nameFrom)
+	}
+	where := fmt.Sprintf("[%s] in %s", name, path)
+	if path == "" {
+		where = "repository " + name
+	}
+	if repo.URL == "" {
+		return nil, nil, usagef("%s has no repository = URL (the upload URL, such as %s)", where, index.PyPIUploadURL)
+	}
+	t, err := index.ParseWith(repo.URL, o)
+	if err != nil {
+		return nil, nil, usagef("%s: %v", where, err)
+	}
+	return t, &repo, nil
+}
+
+// noConfigFile, as --config-file, reads no .pypirc: for a CI wrapper
+// (the GitHub Action) that wants the inputs alone to decide.
+const noConfigFile = "none"
+
+// pypirc reads the .pypirc file: --config-file (or its variables), else
+// ~/.pypirc if there is one. path is "" when no file was read.
+func (a *app) pypirc(l *settings.Lookup) (*pypirc.File, string, error) {
+	path, from, explicit := l.Value("config-file")
+	if explicit && path == noConfigFile {
+		f, _ := pypirc.Parse(nil)
+		return f, "", nil
+	}
+	if !explicit {
+		// HOME as the environment given to the run has it, so that a
+		// test or a wrapper decides; no HOME, no default file.
+		home := a.getenv("HOME")
+		if home == "" {
+			f, _ := pypirc.Parse(nil)
+			return f, "", nil
+		}
+		path = filepath.Join(home, ".pypirc")
+	} else if rest, ok := strings.CutPrefix(path, "~/"); ok && a.getenv("HOME") != "" {
+		path = filepath.Join(a.getenv("HOME"), rest)
+	}
+	data, err := os.ReadFile(path)
+	switch {
+	case err != nil && !explicit && errors.Is(err, fs.ErrNotExist):
+		f, _ := pypirc.Parse(nil)
+		return f, "", nil
+	case err != nil && explicit:
+		return nil, "", usagef("%s=%q: %v", from, path, unwrapPath(err))
+	case err != nil:
+		return nil, "", fmt.Errorf("reading %s: %w", path, err)
+	}
+	f, err := pypirc.Parse(data)
+	if err != nil {
+		return nil, "", usagef("%s: %v", path, err)
+	}
+	return f, path, nil
+}
+
+// unwrapPath drops the path from an *fs.PathError, which the message
+// names already.
+func unwrapPath(err error) error {
+	var perr *fs.PathError
+	if errors.As(err, &perr) {
+		return perr.Err
+	}
+	return err
+}
+
+// unknownRepository is the error for a repository name that is not in
+// the .pypirc: it names what is there, and never falls back to PyPI.
+func unknownRepository(f *pypirc.File, path, name, from string) error {
+	msg := fmt.Sprintf("%s=%q: no such repository; known: %s", from, name, strings.Join(f.Names(), ", "))
+	if path == "" {
+		return usagef("%s (others are read from ~/.pypirc or --config-file, and none was found)", msg)
+	}
+	for _, s := range f.Unlisted() {
+		if s == name {
+			return usagef("%s; %s has a [%s] section, but its [distutils] index-servers does not list it, so it is ignored (as twine does): add it there", msg, path, name)
+		}
+	}
+	return usagef("%s (from %s)", msg, path)
+}
+
+// credentials resolves the user and password: a flag beats a variable,
+// which beats the .pypirc section. A token (--token, UV_PUBLISH_TOKEN)
+// is the password of user __token__; given beside a password or
+// another user at the same level, it is a contradiction.
+func credentials(l *settings.Lookup, repo *pypirc.Repository) (user, password string, err error) {
+	level := func(from string, ok bool) int {
+		switch {
+		case !ok:
+			return 0
+		case strings.HasPrefix(from, "--"):
+			return 3
+		}
+		return 2
+	}
+	user, userFrom, haveUser := l.Value("user")
+	password, passFrom, havePass := l.Value("password")
+	password = strings.TrimSpace(password)
+	userLevel, passLevel := level(userFrom, haveUser), level(passFrom, havePass)
+	if repo != nil {
+		if userLevel == 0 && repo.Username != "" {
+			user, userLevel = repo.Username, 1
+		}
+		if passLevel == 0 && repo.Password != "" {
+			password, passLevel = strings.TrimSpace(repo.Password), 1
+		}
+	}
+	if token, tokenFrom, ok := l.Value("token"); ok {
+		tokenLevel := level(tokenFrom, ok)
+		switch {
+		case passLevel == tokenLevel:
+			return "", "", usagef("give %s or %s, not both: a token is the password of user __token__", tokenFrom, passFrom)
+		case userLevel >= tokenLevel && user != "__token__":
+			return "", "", usagef("%s is a token, the password of user __token__, but %s sets the user %q", tokenFrom, userFrom, user)
+		case tokenLevel > passLevel:
+			user, password = "__token__", strings.TrimSpace(token)
+		}
+	}
+	if user == "" {
+		user = "__token__"
+	}
+	return user, password, nil
+}
+
+// tlsConfig builds the clients' TLS configuration from --cert and
+// --client-cert, or the .pypirc section's ca_cert and client_cert.
+func tlsConfig(l *settings.Lookup, repo *pypirc.Repository) (*tls.Config, error) {
+	ca, caFrom, _ := l.Value("cert")
+	client, clientFrom, _ := l.Value("client-cert")
+	if repo != nil {
+		if ca == "" && repo.CACert != "" {
+			ca, caFrom = repo.CACert, "ca_cert in ["+repo.Name+"]"
+		}
+		if client == "" && repo.ClientCert != "" {
+			client, clientFrom = repo.ClientCert, "client_cert in ["+repo.Name+"]"
+		}
+	}
+	c, err := httpx.TLSConfig(ca, client)
+	if err != nil {
+		from := caFrom
+		if client != "" && !strings.HasPrefix(err.Error(), "CA bundle") {
+			from = clientFrom
+		}
+		return nil, usagef("%s: %v", from, err)
+	}
+	return c, nil
+}
+
+// promptPassword asks for the password at the terminal, as twine and uv
+// do, when a run needs one and has none: only with a terminal on stdin
+// and stderr (a.readSecret is nil otherwise), never in CI, where a
+// prompt is a hang (twine #224, #334), and never when trusted
+// publishing applies.
+func (a *app) promptPassword(cfg *config) error {
+	if a.readSecret == nil || cfg.Password != "" || cfg.DryRun || settings.InCI(a.getenv) {
+		return nil
+	}
+	switch cfg.TrustedPublishing {
+	case "always":
+		return nil
+	case "auto":
+		if _, err := cfg.OIDC.Detect(); err == nil && cfg.User == "__token__" {
+			return nil
+		}
+	}
+	what := "API token"
+	if cfg.User != "__token__" {
+		what = "password of " + cfg.User
+	}
+	pw, err := a.readSecret(fmt.Sprintf("Enter your %s for %s: ", what, cfg.Target.Name()))
+	if err != nil {
+		return fmt.Errorf("reading the password: %w", err)
+	}
+	cfg.Password = strings.TrimSpace(pw)
+	a.scrub.Add(cfg.Password)
+	if cfg.Password == "" {
+		return usagef("no password entered")
+	}
+	return nil
 }

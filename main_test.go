@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"io"
+	"log"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -19,6 +21,7 @@ import (
 	"github.com/pypi-publish/pypi-publish/dist"
 	"github.com/pypi-publish/pypi-publish/internal/attest"
 	"github.com/pypi-publish/pypi-publish/internal/attest/sigstoretest"
+	"github.com/pypi-publish/pypi-publish/internal/httpx/tlstest"
 	"github.com/pypi-publish/pypi-publish/internal/oidctest"
 	"github.com/pypi-publish/pypi-publish/internal/pypitest"
 )
@@ -45,6 +48,7 @@ func TestScript(t *testing.T) {
 			"pypi":   cmdPypi,
 			"oidc":   cmdOIDC,
 			"masked": cmdMasked,
+			"tlsidx": cmdTLSIndex,
 			"sigstore": func(ts *testscript.TestScript, neg bool, args []string) {
 				// sigstore fail PATH-PREFIX N STATUS: fail the fake Fulcio or Rekor.
 				n, _ := strconv.Atoi(args[2])
@@ -571,4 +575,33 @@ func TestREADMEListsRSTChecks(t *testing.T) {
 			t.Errorf("README.md does not list %q", item)
 		}
 	}
+}
+
+// tlsidx [-clientcert] serves the script's stand-in index over HTTPS as
+// $TLSPYPI, with a certificate from a private CA written to ca.pem; with
+// -clientcert the server also requires a client certificate from that
+// CA. client.pem holds one with its key, other.pem one from another CA.
+func cmdTLSIndex(ts *testscript.TestScript, neg bool, args []string) {
+	if neg {
+		ts.Fatalf("unsupported: ! tlsidx")
+	}
+	ca, err := tlstest.NewCA("script CA")
+	ts.Check(err)
+	other, err := tlstest.NewCA("another CA")
+	ts.Check(err)
+	srv := httptest.NewUnstartedServer(fakeIndex(ts))
+	// Refused handshakes would be logged by the server.
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	srv.TLS, err = ca.ServerConfig(len(args) > 0 && args[0] == "-clientcert", tlstest.Options{}, "127.0.0.1")
+	ts.Check(err)
+	srv.StartTLS()
+	ts.Defer(srv.Close)
+	_, client, err := ca.Issue(tlstest.Options{Client: true})
+	ts.Check(err)
+	_, foreign, err := other.Issue(tlstest.Options{Client: true})
+	ts.Check(err)
+	ts.Check(os.WriteFile(ts.MkAbs("ca.pem"), ca.PEM, 0o644))
+	ts.Check(os.WriteFile(ts.MkAbs("client.pem"), client, 0o600))
+	ts.Check(os.WriteFile(ts.MkAbs("other.pem"), foreign, 0o600))
+	ts.Setenv("TLSPYPI", srv.URL)
 }

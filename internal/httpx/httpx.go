@@ -77,7 +77,7 @@ func (c *Config) transport() http.RoundTripper {
 		t.WriteBufferSize = 256 << 10
 		inner = t
 	}
-	return &userAgent{inner: &watchdog{inner: inner, timeout: c.timeout()}, ua: c.UserAgent}
+	return &userAgent{inner: &watchdog{inner: &tlsExplaining{inner: inner}, timeout: c.timeout()}, ua: c.UserAgent}
 }
 
 // Once returns a client that sends each request exactly once: for the

@@ -67,8 +67,10 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 	}
 	retry, reason := false, ""
 	var rerr *RedirectError
+	var terr *TLSError
 	switch {
-	case err != nil && errors.As(err, &rerr):
+	case err != nil && (errors.As(err, &rerr) || errors.As(err, &terr)):
+		// No retry fixes a refused redirect or an untrusted certificate.
 		return false, nil
 	case err != nil:
 		// The default policy knows which transport errors no retry fixes

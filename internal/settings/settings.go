@@ -23,11 +23,21 @@ type Setting struct {
 
 // All are the inputs of the publish command.
 var All = []Setting{
-	{Flag: "user", Env: []string{"INPUT_USER", "PYPI_PUBLISH_USER", "TWINE_USERNAME"}},
-	{Flag: "password", Env: []string{"INPUT_PASSWORD", "PYPI_PUBLISH_PASSWORD", "TWINE_PASSWORD"}},
-	{Flag: "repository-url", Env: []string{"INPUT_REPOSITORY-URL", "INPUT_REPOSITORY_URL", "PYPI_PUBLISH_REPOSITORY_URL", "TWINE_REPOSITORY_URL"},
+	{Flag: "user", Env: []string{"INPUT_USER", "PYPI_PUBLISH_USER", "TWINE_USERNAME", "UV_PUBLISH_USERNAME"}},
+	{Flag: "password", Env: []string{"INPUT_PASSWORD", "PYPI_PUBLISH_PASSWORD", "TWINE_PASSWORD", "UV_PUBLISH_PASSWORD"}},
+	// token is uv's: user __token__ and this password.
+	{Flag: "token", Env: []string{"UV_PUBLISH_TOKEN"}},
+	{Flag: "repository-url", Env: []string{"INPUT_REPOSITORY-URL", "INPUT_REPOSITORY_URL", "PYPI_PUBLISH_REPOSITORY_URL", "TWINE_REPOSITORY_URL", "UV_PUBLISH_URL"},
 		Deprecated: map[string]string{"INPUT_REPOSITORY_URL": "repository-url"}},
-	{Flag: "repository", Env: []string{"PYPI_PUBLISH_REPOSITORY"}},
+	{Flag: "repository", Env: []string{"PYPI_PUBLISH_REPOSITORY", "TWINE_REPOSITORY"}},
+	{Flag: "config-file", Env: []string{"PYPI_PUBLISH_CONFIG_FILE", "TWINE_CONFIG_FILE"}},
+	{Flag: "check-url", Env: []string{"PYPI_PUBLISH_CHECK_URL", "UV_PUBLISH_CHECK_URL"}},
+	// SSL_CERT_FILE last: Go's default trust store already honours it,
+	// and the other three say more precisely what the user meant.
+	{Flag: "cert", Env: []string{"PYPI_PUBLISH_CERT", "TWINE_CERT", "REQUESTS_CA_BUNDLE", "SSL_CERT_FILE"}},
+	{Flag: "client-cert", Env: []string{"PYPI_PUBLISH_CLIENT_CERT", "TWINE_CLIENT_CERT"}},
+	{Flag: "allow-insecure-http", Env: []string{"PYPI_PUBLISH_ALLOW_INSECURE_HTTP"}},
+	{Flag: "no-progress", Env: []string{"PYPI_PUBLISH_NO_PROGRESS", "UV_NO_PROGRESS"}},
 	{Flag: "packages-dir", Env: []string{"INPUT_PACKAGES-DIR", "INPUT_PACKAGES_DIR", "PYPI_PUBLISH_PACKAGES_DIR"},
 		Deprecated: map[string]string{"INPUT_PACKAGES_DIR": "packages-dir"}},
 	{Flag: "verify-metadata", Env: []string{"INPUT_VERIFY-METADATA", "INPUT_VERIFY_METADATA", "PYPI_PUBLISH_VERIFY_METADATA"},
@@ -175,4 +185,24 @@ func (l *Lookup) Duration(flag string, def, lo, hi time.Duration) (time.Duration
 		return 0, Errorf("%s=%q: expected a duration from %s to %s, such as 90s or 5m", from, v, lo, hi)
 	}
 	return d, nil
+}
+
+// ciVariables are set by CI systems (and their runners' shells): a run
+// that sees one never waits for a human at a terminal.
+var ciVariables = []string{
+	"CI", "GITHUB_ACTIONS", "GITLAB_CI", "BUILDKITE", "CIRCLECI", "TRAVIS", "JENKINS_URL", "TF_BUILD",
+	"BITBUCKET_BUILD_NUMBER", "TEAMCITY_VERSION", "CODEBUILD_BUILD_ID", "APPVEYOR", "DRONE", "WOODPECKER_CI",
+	"GITEA_ACTIONS", "SEMAPHORE",
+}
+
+// InCI reports whether the environment looks like a CI job: one of the
+// variables CI systems set is not empty (CI=false counts as not CI).
+func InCI(getenv func(string) string) bool {
+	for _, name := range ciVariables {
+		v := getenv(name)
+		if v != "" && !(name == "CI" && strings.EqualFold(v, "false")) {
+			return true
+		}
+	}
+	return false
 }

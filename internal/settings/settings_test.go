@@ -295,7 +295,7 @@ func TestTable(t *testing.T) {
 
 func TestEnvHelp(t *testing.T) {
 	tests := []struct{ flag, want string }{
-		{"user", " [$INPUT_USER, $PYPI_PUBLISH_USER, $TWINE_USERNAME]"},
+		{"user", " [$INPUT_USER, $PYPI_PUBLISH_USER, $TWINE_USERNAME, $UV_PUBLISH_USERNAME]"},
 		{"retries", " [$PYPI_PUBLISH_RETRIES]"},
 	}
 	for _, tt := range tests {
@@ -326,6 +326,26 @@ func checkWarnings(t *testing.T, got []string, want string) {
 	for i, l := range lines {
 		if !strings.Contains(got[i], l) {
 			t.Errorf("warning %d = %q, want it to contain %q", i, got[i], l)
+		}
+	}
+}
+
+func TestInCI(t *testing.T) {
+	tests := []struct {
+		env  map[string]string
+		want bool
+	}{
+		{nil, false},
+		{map[string]string{"CI": "true"}, true},
+		{map[string]string{"CI": "false"}, false},
+		{map[string]string{"CI": ""}, false},
+		{map[string]string{"GITLAB_CI": "true"}, true},
+		{map[string]string{"JENKINS_URL": "https://ci.example/"}, true},
+		{map[string]string{"HOME": "/home/me"}, false},
+	}
+	for _, tt := range tests {
+		if got := InCI(func(k string) string { return tt.env[k] }); got != tt.want {
+			t.Errorf("InCI(%v) = %v, want %v", tt.env, got, tt.want)
 		}
 	}
 }
