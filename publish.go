@@ -159,6 +159,7 @@ func (p *publisher) httpPolicy() *httpx.Config {
 		Retries:   p.cfg.Retries,
 		RetryWait: p.cfg.RetryWait,
 		Timeout:   p.cfg.Timeout,
+		TLS:       p.cfg.TLS,
 	}
 	if p.cfg.Verbose {
 		c.Log = p.ui.Debugf
