@@ -36,7 +36,7 @@ func (a *app) claimsCommand() *cli.Command {
 				return err
 			}
 			gh := ghactions.FromEnv(a.getenv)
-			src := a.oidcSource(c.String("id-token-file"))
+			src := a.env.OIDCSource(c.String("id-token-file"))
 			src.HTTP = (&httpx.Config{UserAgent: userAgent()}).Once()
 			projects := c.StringSlice("project")
 			if len(projects) == 0 {

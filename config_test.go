@@ -10,20 +10,21 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/pypi-publish/pypi-publish/internal/config"
 	"github.com/pypi-publish/pypi-publish/internal/ghactions"
 )
 
 // resolve runs the publishing command's configuration only, with env as
 // the whole environment and prompt as the terminal (nil: none).
-func resolve(t *testing.T, args []string, env map[string]string, prompt func(string) (string, error)) (*config, error) {
+func resolve(t *testing.T, args []string, env map[string]string, prompt func(string) (string, error)) (*config.Config, error) {
 	t.Helper()
-	a := &app{getenv: func(k string) string { return env[k] }, stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{},
-		scrub: ghactions.NewScrubber(), readSecret: prompt}
-	var cfg *config
+	a := &app{env: &config.Env{Getenv: func(k string) string { return env[k] }, Scrub: ghactions.NewScrubber(), ReadSecret: prompt},
+		stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}}
+	var cfg *config.Config
 	app := a.cli()
 	resolveOnly := func(c *cli.Context) error {
 		var err error
-		cfg, err = a.newConfig(c)
+		cfg, err = a.env.Resolve(c)
 		return err
 	}
 	app.Action = resolveOnly

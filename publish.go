@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/pypi-publish/pypi-publish/dist"
+	"github.com/pypi-publish/pypi-publish/internal/config"
 	"github.com/pypi-publish/pypi-publish/internal/console"
 	"github.com/pypi-publish/pypi-publish/internal/ghactions"
 	"github.com/pypi-publish/pypi-publish/internal/httpx"
@@ -17,7 +18,7 @@ import (
 // publisher is one publishing run: its configuration, resolved before it
 // starts, and the UI.
 type publisher struct {
-	cfg *config
+	cfg *config.Config
 	ui  *console.UI
 }
 

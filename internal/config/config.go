@@ -1,4 +1,7 @@
-package main
+// Package config resolves the whole configuration of a publishing run,
+// once, from the command line, the environment, the .pypirc file and a
+// prompt: after Resolve nothing reads the environment.
+package config
 
 import (
 	"crypto/tls"
@@ -22,7 +25,7 @@ import (
 
 // config is everything a run needs, resolved once from flags and the
 // environment.
-type config struct {
+type Config struct {
 	User, Password string
 	// Target is the index uploads go to.
 	Target         *index.Target
@@ -79,8 +82,15 @@ type config struct {
 	Warnings []string
 }
 
-// usageError means the command line or the inputs are wrong: exit code 2.
-type usageError = settings.Error
+// Env is what resolving reads besides the command line: the
+// environment, the run's secret scrubber (every credential it finds is
+// added) and a way to ask for a password at the terminal (nil where
+// nobody can answer).
+type Env struct {
+	Getenv     func(string) string
+	Scrub      *ghactions.Scrubber
+	ReadSecret func(prompt string) (string, error)
+}
 
 func usagef(format string, args ...any) error { return settings.Errorf(format, args...) }
 
@@ -92,18 +102,18 @@ var secretVariables = []string{
 	oidc.GitLabTokenVar("pypi"), oidc.GitLabTokenVar("testpypi"), oidc.GitLabTokenVar("sigstore"),
 }
 
-// newConfig resolves the whole configuration of a publishing run: after
+// Resolve resolves the whole configuration of a publishing run: after
 // it, nothing reads the environment.
-func (a *app) newConfig(c *cli.Context) (*config, error) {
-	getenv := a.getenv
+func (a *Env) Resolve(c *cli.Context) (*Config, error) {
+	getenv := a.Getenv
 	l := &settings.Lookup{Flags: lineage{c}, Getenv: getenv}
-	cfg := &config{
+	cfg := &Config{
 		PackagesDir: strings.TrimSuffix(l.String("packages-dir", "dist"), "/"),
 		Paths:       c.Args().Slice(),
 		GitHub:      ghactions.FromEnv(getenv),
 	}
 	for _, name := range secretVariables {
-		a.scrub.Add(getenv(name))
+		a.Scrub.Add(getenv(name))
 	}
 	if cfg.PackagesDir == "" {
 		cfg.PackagesDir = "/"
@@ -121,13 +131,13 @@ func (a *app) newConfig(c *cli.Context) (*config, error) {
 	}
 	if repo != nil {
 		// Read from a file the user may not think of as holding secrets.
-		a.scrub.Add(repo.Password)
+		a.Scrub.Add(repo.Password)
 	}
 	if cfg.User, cfg.Password, err = credentials(l, repo); err != nil {
 		return nil, err
 	}
-	a.scrub.AddUser(cfg.User)
-	a.scrub.Add(cfg.Password)
+	a.Scrub.AddUser(cfg.User)
+	a.Scrub.Add(cfg.Password)
 	if cfg.Target.Insecure {
 		cfg.Warnings = append(cfg.Warnings, fmt.Sprintf("%s is plain http (--allow-insecure-http): the credentials and the files cross the network unencrypted, readable and changeable by anyone on the way", index.Redact(cfg.Target.UploadURL)))
 	}
@@ -183,7 +193,7 @@ func (a *app) newConfig(c *cli.Context) (*config, error) {
 		}
 	}
 	cfg.IDTokenFile = l.String("id-token-file", "")
-	cfg.OIDC = a.oidcSource(cfg.IDTokenFile)
+	cfg.OIDC = a.OIDCSource(cfg.IDTokenFile)
 	cfg.AttestationsDir = l.String("attestations-dir", "")
 	cfg.FulcioURL = l.String("sigstore-fulcio-url", "")
 	cfg.RekorURL = l.String("sigstore-rekor-url", "")
@@ -209,17 +219,17 @@ func (a *app) newConfig(c *cli.Context) (*config, error) {
 	return cfg, nil
 }
 
-// oidcSource finds this CI's ID tokens, for publishing and for the
+// OIDCSource finds this CI's ID tokens, for publishing and for the
 // claims sub-command alike.
-func (a *app) oidcSource(tokenFile string) *oidc.Source {
+func (a *Env) OIDCSource(tokenFile string) *oidc.Source {
 	if tokenFile == "" {
-		tokenFile = a.getenv("PYPI_PUBLISH_ID_TOKEN_FILE")
+		tokenFile = a.Getenv("PYPI_PUBLISH_ID_TOKEN_FILE")
 	}
-	return &oidc.Source{Getenv: a.getenv, TokenFile: tokenFile,
+	return &oidc.Source{Getenv: a.Getenv, TokenFile: tokenFile,
 		// Test seams: a stand-in metadata server, and no DMI file, so that
 		// a test run on Google Cloud is not taken for a publisher.
-		GoogleMetadataURL:  a.getenv("PYPI_PUBLISH_GOOGLE_METADATA_URL"),
-		DMIProductNamePath: a.getenv("PYPI_PUBLISH_DMI_PRODUCT_NAME_PATH")}
+		GoogleMetadataURL:  a.Getenv("PYPI_PUBLISH_GOOGLE_METADATA_URL"),
+		DMIProductNamePath: a.Getenv("PYPI_PUBLISH_DMI_PRODUCT_NAME_PATH")}
 }
 
 // lineage is the command line of "pypi-publish [flags] upload [flags]":
@@ -274,7 +284,7 @@ func checkPaths(paths []string) error {
 // the .pypirc file (PyPI without either). As twine does, a URL ignores
 // the file, and the command line beats the environment. repo is the
 // .pypirc section used, if any.
-func (a *app) target(l *settings.Lookup, o index.Options) (*index.Target, *pypirc.Repository, error) {
+func (a *Env) target(l *settings.Lookup, o index.Options) (*index.Target, *pypirc.Repository, error) {
 	repoURL, urlFrom, haveURL := l.Value("repository-url")
 	name, nameFrom, haveName := l.Value("repository")
 	urlFlag := haveURL && strings.HasPrefix(urlFrom, "--")
@@ -285,7 +295,7 @@ func (a *app) target(l *settings.Lookup, o index.Options) (*index.Target, *pypir
 	case urlFlag || (haveURL && !nameFlag):
 		t, err := index.ParseWith(repoURL, o)
 		if err != nil {
-			return nil, nil, &usageError{Msg: err.Error()}
+			return nil, nil, &settings.Error{Msg: err.Error()}
 		}
 		return t, nil, nil
 	case !haveName:
@@ -319,7 +329,7 @@ const noConfigFile = "none"
 
 // pypirc reads the .pypirc file: --config-file (or its variables), else
 // ~/.pypirc if there is one. path is "" when no file was read.
-func (a *app) pypirc(l *settings.Lookup) (*pypirc.File, string, error) {
+func (a *Env) pypirc(l *settings.Lookup) (*pypirc.File, string, error) {
 	path, from, explicit := l.Value("config-file")
 	if explicit && path == noConfigFile {
 		f, _ := pypirc.Parse(nil)
@@ -328,14 +338,14 @@ func (a *app) pypirc(l *settings.Lookup) (*pypirc.File, string, error) {
 	if !explicit {
 		// HOME as the environment given to the run has it, so that a
 		// test or a wrapper decides; no HOME, no default file.
-		home := a.getenv("HOME")
+		home := a.Getenv("HOME")
 		if home == "" {
 			f, _ := pypirc.Parse(nil)
 			return f, "", nil
 		}
 		path = filepath.Join(home, ".pypirc")
-	} else if rest, ok := strings.CutPrefix(path, "~/"); ok && a.getenv("HOME") != "" {
-		path = filepath.Join(a.getenv("HOME"), rest)
+	} else if rest, ok := strings.CutPrefix(path, "~/"); ok && a.Getenv("HOME") != "" {
+		path = filepath.Join(a.Getenv("HOME"), rest)
 	}
 	data, err := os.ReadFile(path)
 	switch {
@@ -448,11 +458,11 @@ func tlsConfig(l *settings.Lookup, repo *pypirc.Repository) (*tls.Config, error)
 
 // promptPassword asks for the password at the terminal, as twine and uv
 // do, when a run needs one and has none: only with a terminal on stdin
-// and stderr (a.readSecret is nil otherwise), never in CI, where a
+// and stderr (a.ReadSecret is nil otherwise), never in CI, where a
 // prompt is a hang (twine #224, #334), and never when trusted
 // publishing applies.
-func (a *app) promptPassword(cfg *config) error {
-	if a.readSecret == nil || cfg.Password != "" || cfg.DryRun || settings.InCI(a.getenv) {
+func (a *Env) promptPassword(cfg *Config) error {
+	if a.ReadSecret == nil || cfg.Password != "" || cfg.DryRun || settings.InCI(a.Getenv) {
 		return nil
 	}
 	switch cfg.TrustedPublishing {
@@ -467,12 +477,12 @@ func (a *app) promptPassword(cfg *config) error {
 	if cfg.User != "__token__" {
 		what = "password of " + cfg.User
 	}
-	pw, err := a.readSecret(fmt.Sprintf("Enter your %s for %s: ", what, cfg.Target.Name()))
+	pw, err := a.ReadSecret(fmt.Sprintf("Enter your %s for %s: ", what, cfg.Target.Name()))
 	if err != nil {
 		return fmt.Errorf("reading the password: %w", err)
 	}
 	cfg.Password = strings.TrimSpace(pw)
-	a.scrub.Add(cfg.Password)
+	a.Scrub.Add(cfg.Password)
 	if cfg.Password == "" {
 		return usagef("no password entered")
 	}
