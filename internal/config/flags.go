@@ -42,4 +42,3 @@ func Flags() []cli.Flag {
 		&cli.StringFlag{Name: "pypi-rules", Value: "auto", Usage: "apply PyPI's own rules (PEP 625 names, platform tags, no local versions): auto (for *.pypi.org), always or never" + settings.EnvHelp("pypi-rules")},
 	}
 }
-
