@@ -333,6 +333,22 @@ func (t *Target) derivedSimple() (string, string) {
 	return "", ""
 }
 
+// TokenPage is where API tokens for the index are made: PyPI's or
+// TestPyPI's page (they are separate accounts), "" for other indexes.
+func (t *Target) TokenPage() string {
+	if !t.IsPyPI() {
+		return ""
+	}
+	return t.Website() + "/manage/account/token/"
+}
+
+// PyPITokenPage is PyPI's TokenPage, for messages that have no target.
+const PyPITokenPage = "https://pypi.org/manage/account/token/"
+
+// PyPIStorageLimits is where PyPI explains its file and project size
+// limits and how to ask for more.
+const PyPIStorageLimits = "https://docs.pypi.org/project-management/storage-limits"
+
 // ProjectURL is the release page of name (normalized) and version on
 // PyPI or TestPyPI; "" elsewhere.
 func (t *Target) ProjectURL(name, version string) string {

@@ -445,3 +445,19 @@ func TestWithSimpleURL(t *testing.T) {
 		})
 	}
 }
+
+func TestTokenPage(t *testing.T) {
+	for raw, want := range map[string]string{
+		PyPIUploadURL:     PyPITokenPage,
+		TestPyPIUploadURL: "https://test.pypi.org/manage/account/token/",
+		"https://gitea.example/api/packages/a/pypi": "",
+	} {
+		target, err := Parse(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := target.TokenPage(); got != want {
+			t.Errorf("%s: TokenPage() = %q, want %q", raw, got, want)
+		}
+	}
+}
