@@ -28,10 +28,10 @@ var ErrFileExists = errors.New("upload: file already exists")
 // answer.
 var ErrNotAnUpload = errors.New("upload: the answer is a web page, not the index's")
 
-// existsAnswers are how indexes say they already hold a file
-// (../shared/reference/indexes.md, twine's rules until 2025). They are
-// only a hint: the texts change between versions and languages, and a
-// 409 can have other causes.
+// existsAnswers are how indexes say they already hold a file (their
+// documentation, and twine's rules until pypa/twine#1251). They are only
+// a hint: the texts change between versions and languages, and a 409 can
+// have other causes.
 var existsAnswers = []struct {
 	status int
 	text   string // lower case; "" for any text

@@ -247,7 +247,8 @@ type layout struct {
 // layouts are tried in order: the specific shapes before the loose ones
 // (devpi's /USER/INDEX/ and pypiserver's root match many URLs, so they
 // come last and refuse segments that belong to other shapes). The
-// shapes are in ../shared/reference/indexes.md.
+// shapes come from each index's documentation; Gitea's was checked
+// against Gitea 1.26 (.ci/gitea-index).
 var layouts = []layout{
 	// Warehouse (PyPI's software) and indexes that copy its URLs.
 	{"Warehouse", suffix(1, func(s []string) bool { return s[0] == "legacy" }, true)},

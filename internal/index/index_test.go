@@ -320,9 +320,8 @@ func TestParseAllowInsecureHTTP(t *testing.T) {
 	}
 }
 
-// TestSimpleURL has a row for each layout of
-// ../shared/reference/indexes.md, and the near misses that must not be
-// guessed.
+// TestSimpleURL has a row for each index layout we know, and the near
+// misses that must not be guessed.
 func TestSimpleURL(t *testing.T) {
 	tests := []struct {
 		upload, simple, layout string
