@@ -93,7 +93,17 @@ func checkAgainstMetadata(f *File, opts PreflightOptions) {
 		if NormalizeName(f.Wheel.Name) != NormalizeName(m.Name) {
 			f.addProblem("filename", "the filename must start with the project name from the metadata", "Start filename for '%s' with '%s'.", m.Name, want)
 		} else if f.Wheel.Name != want {
-			f.addProblem("filename", "rebuild with a current build backend, which names wheels this way (PEP 491)", "Filename '%s' should contain the normalized project name '%s', not '%s'.", f.Filename, want, f.Wheel.Name)
+			// PyPI's rule, not the wheel spec's: other indexes (Gitea,
+			// devpi) take the names older backends wrote
+			// (Gitea.MD_Demo-1.2.0-…, setuptools 66/wheel 0.38) and pip
+			// installs them, so elsewhere it is a warning, as for sdists.
+			p := Problem{Field: "filename", Warning: !opts.PyPI,
+				Message: fmt.Sprintf("Filename '%s' should contain the normalized project name '%s', not '%s'.", f.Filename, want, f.Wheel.Name),
+				Hint:    "rebuild with a current build backend, which names wheels this way (PEP 491)"}
+			if p.Warning {
+				p.Message = "PyPI would refuse this name: " + p.Message
+			}
+			f.Problems = append(f.Problems, p)
 		}
 		if fv, err := pep440.Parse(f.Wheel.Version); err == nil && !fv.Equal(version) {
 			f.addProblem("filename", "the filename and the metadata disagree: rebuild the wheel", "Version in filename should be '%s' not '%s'.", version.String(), f.Wheel.Version)

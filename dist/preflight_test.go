@@ -73,6 +73,15 @@ func TestPreflight(t *testing.T) {
 	meta := func(name, version string) distbuild.Options {
 		return distbuild.Options{Metadata: "Metadata-Version: 2.1\nName: " + name + "\nVersion: " + version + "\nSummary: s\n\n"}
 	}
+	// A wheel as setuptools 66/wheel 0.38 named it: the project name as
+	// written, dots and capitals kept, in the filename and dist-info.
+	legacyInfo := "Gitea.MD_Demo-1.2.0.dist-info/"
+	legacyName := distbuild.Options{Metadata: "Metadata-Version: 2.1\nName: Gitea.MD-Demo\nVersion: 1.2.0\nSummary: s\n\n",
+		Extra: map[string][]byte{
+			legacyInfo + "METADATA": []byte("Metadata-Version: 2.1\nName: Gitea.MD-Demo\nVersion: 1.2.0\nSummary: s\n\n"),
+			legacyInfo + "WHEEL":    []byte("Wheel-Version: 1.0\nGenerator: bdist_wheel (0.38.4)\nRoot-Is-Purelib: true\nTag: py3-none-any\n"),
+			legacyInfo + "RECORD":   []byte(""),
+		}}
 	tests := []struct {
 		name     string
 		pypi     bool
@@ -90,6 +99,12 @@ func TestPreflight(t *testing.T) {
 			[]string{"Start filename for 'other' with 'other'."}, nil},
 		{"sdist version not normalized", true, []dist{{true, "demo", "1.0", meta("demo", "1.00"), "demo-1.00.tar.gz"}}, false,
 			[]string{"Filename 'demo-1.00.tar.gz' is invalid, should be 'demo-1.0.tar.gz'."}, nil},
+		{"non-normalized wheel on PyPI", true, []dist{{false, "Gitea.MD-Demo", "1.2.0", legacyName, "Gitea.MD_Demo-1.2.0-py3-none-any.whl"}}, false,
+			[]string{"Filename 'Gitea.MD_Demo-1.2.0-py3-none-any.whl' should contain the normalized project name 'gitea_md_demo', not 'Gitea.MD_Demo'."}, nil},
+		{"non-normalized wheel elsewhere", false, []dist{{false, "Gitea.MD-Demo", "1.2.0", legacyName, "Gitea.MD_Demo-1.2.0-py3-none-any.whl"}}, true,
+			nil, []string{"PyPI would refuse this name: Filename 'Gitea.MD_Demo-1.2.0-py3-none-any.whl' should contain the normalized project name"}},
+		{"wheel of another project elsewhere", false, []dist{{false, "demo", "1.0", meta("other", "1.0"), ""}}, false,
+			[]string{"Start filename for 'other' with 'other'."}, nil},
 		{"wheel of another version", true, []dist{{false, "demo", "1.0", meta("demo", "2.0"), ""}}, false,
 			[]string{"Version in filename should be '2.0' not '1.0'."}, nil},
 		{"wheel version PEP 440-equal", true, []dist{{false, "demo", "1.0", meta("demo", "1.0.0"), ""}}, true, nil, nil},

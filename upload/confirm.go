@@ -2,6 +2,7 @@ package upload
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -9,20 +10,24 @@ import (
 	"github.com/pypi-publish/pypi-publish/dist"
 )
 
-// confirm asks the simple API whether the index has f's exact bytes.
-func (c *Client) confirm(ctx context.Context, f *dist.File) (bool, error) {
-	if f.Metadata == nil {
-		return false, fmt.Errorf("upload: no project name to confirm %s with", f.Filename)
+// errNotListed is a simple API that does not know the project of a file
+// the index said it holds: the simple API is likely the wrong one (or
+// lags), so it cannot tell what the index holds.
+var errNotListed = errors.New("its simple API does not know the project")
+
+// lookup asks the simple API what the index holds under f's name.
+func (c *Client) lookup(ctx context.Context, f *dist.File) (Check, error) {
+	if f.Name() == "" {
+		return Check{}, fmt.Errorf("upload: no project name to look %s up with", f.Filename)
 	}
-	l, err := c.Listing(ctx, f.Metadata.Name)
+	l, found, err := c.listing(ctx, f.Name())
 	if err != nil {
-		return false, err
+		return Check{}, err
 	}
-	sum, ok := l[f.Filename]
-	if !ok || sum == "" {
-		return false, fmt.Errorf("upload: the simple API does not list %s with a digest", f.Filename)
+	if !found {
+		return Check{}, fmt.Errorf("%w: %s answered 404 for %s", errNotListed, c.SimpleURL, dist.NormalizeName(f.Name()))
 	}
-	return strings.EqualFold(sum, f.Digests.SHA256), nil
+	return checkOf(l, f), nil
 }
 
 func sameHost(a, b string) bool {

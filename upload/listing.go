@@ -36,48 +36,55 @@ type Listing map[string]string
 // only to the host of the upload URL: PyPI's simple API is public and on
 // another host.
 func (c *Client) Listing(ctx context.Context, project string) (Listing, error) {
+	l, _, err := c.listing(ctx, project)
+	return l, err
+}
+
+// listing is Listing that also tells whether the project page exists.
+func (c *Client) listing(ctx context.Context, project string) (Listing, bool, error) {
 	root := c.SimpleURL
 	if root == "" {
-		return nil, ErrNoSimpleAPI
+		return nil, false, ErrNoSimpleAPI
 	}
 	u := strings.TrimSuffix(root, "/") + "/" + dist.NormalizeName(project) + "/"
 	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	req.Header.Set("Accept", "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.1")
 	if sameHost(u, c.URL) {
 		user, pass, err := c.auth(ctx)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		req.SetBasicAuth(user, pass)
 	}
 	resp, err := c.HTTP.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("upload: simple API: %w", httpx.RedactError(err))
+		return nil, false, fmt.Errorf("upload: simple API: %w", httpx.RedactError(err))
 	}
 	defer resp.Body.Close()
 	switch {
 	case resp.StatusCode == http.StatusNotFound:
-		return Listing{}, nil
+		return Listing{}, false, nil
 	case resp.StatusCode != http.StatusOK:
-		return nil, fmt.Errorf("upload: simple API %s answered %s", u, resp.Status)
+		return nil, false, fmt.Errorf("upload: simple API %s answered %s", u, resp.Status)
 	}
 	body, truncated, err := httpx.ReadCapped(resp.Body, maxListing)
 	if err != nil {
-		return nil, fmt.Errorf("upload: simple API %s: %w", u, err)
+		return nil, false, fmt.Errorf("upload: simple API %s: %w", u, err)
 	}
 	if truncated {
-		return nil, fmt.Errorf("upload: simple API %s: page larger than %d MiB", u, maxListing>>20)
+		return nil, false, fmt.Errorf("upload: simple API %s: page larger than %d MiB", u, maxListing>>20)
 	}
 	// The Content-Type decides; a JSON body sent as text (some indexes
 	// and proxies) is still JSON.
 	ct, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
 	if strings.Contains(ct, "json") || bytes.HasPrefix(bytes.TrimSpace(body), []byte("{")) {
-		return parseJSONListing(body)
+		l, err := parseJSONListing(body)
+		return l, err == nil, err
 	}
-	return parseHTMLListing(body, resp.Request.URL), nil
+	return parseHTMLListing(body, resp.Request.URL), true, nil
 }
 
 func parseJSONListing(body []byte) (Listing, error) {
@@ -171,17 +178,23 @@ func (c *Client) Precheck(ctx context.Context, files []*dist.File) ([]Check, err
 			}
 			pages[project] = l
 		}
-		out[i] = Check{File: f, State: Absent}
-		sum, listed := l[f.Filename]
-		switch {
-		case !listed:
-		case sum == "":
-			out[i].State = Unknown
-		case strings.EqualFold(sum, f.Digests.SHA256):
-			out[i].State, out[i].IndexSHA256 = Same, sum
-		default:
-			out[i].State, out[i].IndexSHA256 = Different, sum
-		}
+		out[i] = checkOf(l, f)
 	}
 	return out, nil
+}
+
+// checkOf is what a listing holds of f.
+func checkOf(l Listing, f *dist.File) Check {
+	c := Check{File: f, State: Absent}
+	sum, listed := l[f.Filename]
+	switch {
+	case !listed:
+	case sum == "":
+		c.State = Unknown
+	case strings.EqualFold(sum, f.Digests.SHA256):
+		c.State, c.IndexSHA256 = Same, sum
+	default:
+		c.State, c.IndexSHA256 = Different, sum
+	}
+	return c
 }

@@ -56,7 +56,7 @@ func testClient(url string) *Client {
 		panic(err)
 	}
 	hc := &httpx.Config{Retries: 3, RetryWait: time.Millisecond}
-	return &Client{URL: url, Username: "__token__", Password: canary, SimpleURL: target.SimpleURL(), HTTP: hc.Retrying()}
+	return &Client{URL: url, Username: "__token__", Password: canary, SimpleURL: target.SimpleURL(), PyPI: true, HTTP: hc.Retrying()}
 }
 
 func TestUploadSendsTwinesForm(t *testing.T) {
@@ -221,33 +221,56 @@ func TestRetries(t *testing.T) {
 func TestErrorMessages(t *testing.T) {
 	tests := []struct {
 		name    string
+		pypi    bool
 		handler http.HandlerFunc
 		want    []string
 		exists  bool
 	}{
-		{"JSON message", func(w http.ResponseWriter, r *http.Request) {
+		{"JSON message", true, func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(400)
 			fmt.Fprint(w, `{"message": "Invalid value for sha256_digest. Error: Use a valid, hex-encoded, SHA256 message digest.", "code": "400 Bad Request"}`)
 		}, []string{"answered 400 Bad Request: Invalid value for sha256_digest"}, false},
-		{"file exists", func(w http.ResponseWriter, r *http.Request) {
+		{"file exists", true, func(w http.ResponseWriter, r *http.Request) {
 			w.WriteHeader(400)
 			fmt.Fprint(w, `{"message": "File already exists ('demo-1.0-py3-none-any.whl', with blake2_256 hash 'ab'). See https://pypi.org/help/#file-name-reuse for more information."}`)
-		}, []string{"File already exists", "--skip-existing"}, true},
-		{"409", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(409) }, []string{"409 Conflict"}, true},
-		{"HTML page", func(w http.ResponseWriter, r *http.Request) {
+		}, []string{"File already exists", "--skip-existing", "never be reused"}, true},
+		{"409", true, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(409) }, []string{"409 Conflict"}, true},
+		{"HTML page", true, func(w http.ResponseWriter, r *http.Request) {
 			w.WriteHeader(403)
 			fmt.Fprint(w, "<html><head><title>403 Forbidden</title></head><body><h1>403 Forbidden</h1>Invalid or non-existent authentication information.</body></html>")
-		}, []string{"Invalid or non-existent authentication information.", "token is wrong"}, false},
-		{"redirect", func(w http.ResponseWriter, r *http.Request) {
+		}, []string{"Invalid or non-existent authentication information.", "token is wrong", index.PyPITokenPage}, false},
+		{"redirect", true, func(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, "/legacy/", http.StatusPermanentRedirect)
 		}, []string{"308", "/legacy/", "trailing slash"}, false},
+		{"404 on PyPI", true, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(404) }, []string{index.PyPIUploadURL}, false},
+		{"too large on PyPI", true, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(413) }, []string{index.PyPIStorageLimits}, false},
+
+		// Other indexes: no PyPI policy, page or URL in the hints.
+		{"Gitea 409", false, func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(409)
+			fmt.Fprint(w, "package file already exists\n")
+		}, []string{"package file already exists", "already has a file of this name", "--skip-existing"}, true},
+		{"Gitea 401", false, func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(401)
+			fmt.Fprint(w, "Failed to authenticate user\n")
+		}, []string{"Failed to authenticate user", "refused the credentials"}, false},
+		{"Warehouse's text elsewhere", false, func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(403)
+			fmt.Fprint(w, "Invalid or non-existent authentication information.")
+		}, []string{"refused the credentials"}, false},
+		{"404 elsewhere", false, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(404) }, []string{"not the index's upload endpoint"}, false},
+		{"too large elsewhere", false, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(413) }, []string{"raise that limit"}, false},
+		{"503 elsewhere", false, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(501) }, []string{}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := httptest.NewServer(tt.handler)
 			defer srv.Close()
-			_, err := testClient(srv.URL+"/legacy").Upload(context.Background(), testFile(t, "x"), Options{})
+			c := testClient(srv.URL + "/legacy")
+			c.PyPI = tt.pypi
+			c.SimpleURL = "" // the hint before any lookup
+			_, err := c.Upload(context.Background(), testFile(t, "x"), Options{})
 			var uerr *Error
 			if !errors.As(err, &uerr) {
 				t.Fatalf("Upload error = %v, want *Error", err)
@@ -257,11 +280,70 @@ func TestErrorMessages(t *testing.T) {
 					t.Errorf("error %q does not say %q", err, w)
 				}
 			}
+			if !tt.pypi {
+				for _, pypiOnly := range []string{"pypi.org", "never be reused", "__token__", "PyPI"} {
+					if strings.Contains(uerr.Hint, pypiOnly) {
+						t.Errorf("hint for another index states PyPI's policy (%q): %s", pypiOnly, uerr.Hint)
+					}
+				}
+			}
 			if errors.Is(err, ErrFileExists) != tt.exists {
 				t.Errorf("errors.Is(ErrFileExists) = %v", !tt.exists)
 			}
 			if strings.Contains(err.Error(), canary) {
 				t.Errorf("error leaks the token")
+			}
+		})
+	}
+}
+
+func TestTokenPageOfTarget(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(403)
+		fmt.Fprint(w, "Invalid or non-existent authentication information.")
+	}))
+	defer srv.Close()
+	c := testClient(srv.URL + "/legacy/")
+	c.PyPI = true
+	c.Target, _ = index.Parse(index.TestPyPIUploadURL)
+	_, err := c.Upload(context.Background(), testFile(t, "x"), Options{})
+	if err == nil || !strings.Contains(err.Error(), "https://test.pypi.org/manage/account/token/") {
+		t.Errorf("error %v does not send to TestPyPI's token page", err)
+	}
+}
+
+// TestExistsAnswers: the answers indexes give for a file they hold
+// (indexes.md) say it may exist; other refusals do not.
+func TestExistsAnswers(t *testing.T) {
+	tests := []struct {
+		index, status, body string
+		exists              bool
+	}{
+		{"PyPI", "400 File already exists ('demo-1.0.tar.gz', with blake2_256 hash 'ab').", "", true},
+		{"PyPI over HTTP/2", "400 Bad Request", `{"message": "File already exists ('demo-1.0.tar.gz')."}`, true},
+		{"pypiserver", "409 Conflict", "", true},
+		{"devpi", "409 Conflict", "demo-1.0.tar.gz already exists in non-volatile index", true},
+		{"Gitea", "409 Conflict", "package file already exists", true},
+		{"Azure Artifacts", "409 Conflict", `{"message": "The feed already contains 'demo 1.0'."}`, true},
+		{"Google Artifact Registry", "400 Bad Request", "file demo-1.0.tar.gz already exists", true},
+		{"Nexus", "400 Repository does not allow updating assets: pypi-hosted", "", true},
+		{"Nexus, text in the body", "400 Bad Request", "Repository does not allow updating assets: pypi-hosted", true},
+		{"Artifactory", "403 Forbidden", `{"errors": [{"status": 403, "message": "Not enough permissions to delete/overwrite artifact 'pypi-local:demo/1.0/demo-1.0.tar.gz' (user: 'ci' needs DELETE permission)."}]}`, true},
+		{"GitLab", "400 Bad Request", `{"message": "Validation failed: File name has already been taken"}`, true},
+
+		{"a plain 400", "400 Bad Request", "Invalid distribution file.", false},
+		{"a plain 403", "403 Forbidden", "Access denied", false},
+		{"401", "401 Unauthorized", "already exists", false},
+		{"Nexus text with another status", "500 Internal Server Error", "does not allow updating assets", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.index, func(t *testing.T) {
+			code := 0
+			fmt.Sscan(tt.status, &code)
+			resp := &http.Response{StatusCode: code, Status: tt.status, Body: io.NopCloser(strings.NewReader(tt.body))}
+			err := (&Client{URL: "https://index.example/"}).newError("demo-1.0.tar.gz", resp)
+			if errors.Is(err, ErrFileExists) != tt.exists {
+				t.Errorf("errors.Is(%v, ErrFileExists) = %v, want %v", err, !tt.exists, tt.exists)
 			}
 		})
 	}
@@ -375,5 +457,147 @@ func TestMessageOf(t *testing.T) {
 		if got := messageOf(resp, []byte(tt.body)); got != tt.want {
 			t.Errorf("%s: messageOf = %q, want %q", tt.name, got, tt.want)
 		}
+	}
+}
+
+// TestMaybeExists: an "already exists" answer from any index is decided
+// by the simple API's digests (here Gitea's HTML page), never by its
+// words alone.
+func TestMaybeExists(t *testing.T) {
+	f := testFile(t, "same bytes")
+	other := sha256.Sum256([]byte("other bytes"))
+	otherSHA := hex.EncodeToString(other[:])
+	page := func(sha string) string {
+		return `<!DOCTYPE html><html><body><a href="/files/demo-1.0-py3-none-any.whl` + sha + `">demo-1.0-py3-none-any.whl</a></body></html>`
+	}
+	tests := []struct {
+		name        string
+		simple      string // the project page; "404", "500", or "none" for no simple API
+		firstStatus int    // answer to the first attempt; 0: "exists" at once
+		skip        bool
+		outcome     Outcome // 0: an error
+		different   bool
+		want        string // in the note, or the error
+	}{
+		{"identical, skip", page("#sha256=" + f.Digests.SHA256), 0, true, Skipped, false, "identical"},
+		{"different, skip", page("#sha256=" + otherSHA), 0, true, Skipped, true, "DIFFERENT content (SHA-256 differs): the local file is not what users download (index " + otherSHA},
+		{"no digest, skip", page(""), 0, true, Skipped, false, "lists the file without a digest, so whether it is identical is unknown"},
+		{"no simple API, skip", "none", 0, true, Skipped, false, "knows no simple API for this index"},
+		{"simple API fails, skip", "500", 0, true, Skipped, false, "could not be asked"},
+		{"project unknown to the simple API, skip", "404", 0, true, Skipped, false, "answered 404 for demo-pkg: if that is not the index's simple API, give the right one with --check-url"},
+		{"not listed, skip: not skipped", `<html><body><a href="/files/demo-0.9.tar.gz">demo-0.9.tar.gz</a></body></html>`, 0, true, 0, false, "does not list it, so it is not skipped"},
+		{"identical, no skip", page("#sha256=" + f.Digests.SHA256), 0, false, 0, false, "already has this exact file"},
+		{"different, no skip", page("#sha256=" + otherSHA), 0, false, 0, false, "SHA-256 " + otherSHA + " there, " + f.Digests.SHA256 + " here"},
+		{"earlier attempt landed", page("#sha256=" + f.Digests.SHA256), 502, false, Present, false, "earlier attempt"},
+		{"earlier attempt landed, skip", page("#sha256=" + f.Digests.SHA256), 502, true, Present, false, "earlier attempt"},
+		{"retried, different", page("#sha256=" + otherSHA), 502, false, 0, false, "other content"},
+		{"retried, no simple API", "none", 502, false, 0, false, "knows no simple API"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var uploads atomic.Int32
+			mux := http.NewServeMux()
+			mux.HandleFunc("/api/packages/alice/pypi", func(w http.ResponseWriter, r *http.Request) {
+				io.Copy(io.Discard, r.Body)
+				if uploads.Add(1) == 1 && tt.firstStatus != 0 {
+					w.WriteHeader(tt.firstStatus)
+					return
+				}
+				w.WriteHeader(409)
+				fmt.Fprint(w, "package file already exists\n")
+			})
+			mux.HandleFunc("/api/packages/alice/pypi/simple/demo-pkg/", func(w http.ResponseWriter, r *http.Request) {
+				switch tt.simple {
+				case "404":
+					http.NotFound(w, r)
+				case "500":
+					w.WriteHeader(500)
+				default:
+					w.Header().Set("Content-Type", "text/html")
+					fmt.Fprint(w, tt.simple)
+				}
+			})
+			srv := httptest.NewServer(mux)
+			defer srv.Close()
+			c := testClient(srv.URL + "/api/packages/alice/pypi")
+			c.PyPI = false
+			if tt.simple == "none" {
+				c.SimpleURL = ""
+			} else if c.SimpleURL != srv.URL+"/api/packages/alice/pypi/simple/" {
+				t.Fatalf("SimpleURL = %q: Gitea's layout not known", c.SimpleURL)
+			}
+			res, err := c.Upload(context.Background(), f, Options{SkipExisting: tt.skip})
+			if tt.outcome == 0 {
+				if !errors.Is(err, ErrFileExists) || !strings.Contains(err.Error(), tt.want) {
+					t.Fatalf("Upload = %+v, %v; want an error saying %q", res, err, tt.want)
+				}
+				if strings.Contains(err.Error(), "never be reused") {
+					t.Errorf("PyPI's policy stated for Gitea: %v", err)
+				}
+				return
+			}
+			if err != nil || res.Outcome != tt.outcome || res.Different != tt.different || !strings.Contains(res.Note, tt.want) {
+				t.Errorf("Upload = %+v, %v; want %v (different %v) with note %q", res, err, tt.outcome, tt.different, tt.want)
+			}
+		})
+	}
+}
+
+// TestHTMLAnswer: a success status whose body is a web page (a proxy's
+// or SSO login page) is not an upload unless the simple API shows the
+// file; PyPI's own success (an empty text/html body) stays a success.
+func TestHTMLAnswer(t *testing.T) {
+	f := testFile(t, "same bytes")
+	sso := "\n  <!DOCTYPE HTML>\n<Html><head><title>Sign in - Acme SSO</title></head><body>Log in</body></html>"
+	tests := []struct {
+		name, contentType, body string
+		simple                  string // "none": no simple API
+		outcome                 Outcome
+		want                    string
+		askedSimple             bool
+	}{
+		{"PyPI's success", "text/html; charset=UTF-8", "", "", Uploaded, "", false},
+		{"a short text", "text/plain", "OK", "", Uploaded, "", false},
+		{"JSON", "application/json", `{"ok": true, "note": "<html> is not at the start"}`, "", Uploaded, "", false},
+		{"SSO page, file listed", "text/html", sso, `{"files":[{"filename":"demo-1.0-py3-none-any.whl","hashes":{"sha256":"` + f.Digests.SHA256 + `"}}]}`, Uploaded, "web page, but its simple API lists the file", true},
+		{"SSO page, file not listed", "text/html", sso, `{"files":[]}`, 0, `titled "Sign in - Acme SSO"`, true},
+		{"SSO page, other bytes listed", "text/html", sso, `{"files":[{"filename":"demo-1.0-py3-none-any.whl","hashes":{"sha256":"00"}}]}`, 0, "proxy or single sign-on", true},
+		{"SSO page, no simple API", "text/html", sso, "none", 0, "whether the file reached the index is unknown", false},
+		{"after comments", "text/html", "\ufeff<!-- proxy -->\n<?xml version=\"1.0\"?><html><body>Login</body></html>", "none", 0, "proxy", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var asked atomic.Bool
+			mux := http.NewServeMux()
+			mux.HandleFunc("/legacy/", func(w http.ResponseWriter, r *http.Request) {
+				io.Copy(io.Discard, r.Body)
+				w.Header().Set("Content-Type", tt.contentType)
+				fmt.Fprint(w, tt.body)
+			})
+			mux.HandleFunc("/simple/demo-pkg/", func(w http.ResponseWriter, r *http.Request) {
+				asked.Store(true)
+				w.Header().Set("Content-Type", "application/vnd.pypi.simple.v1+json")
+				fmt.Fprint(w, tt.simple)
+			})
+			srv := httptest.NewServer(mux)
+			defer srv.Close()
+			c := testClient(srv.URL + "/legacy/")
+			if tt.simple == "none" {
+				c.SimpleURL = ""
+			}
+			res, err := c.Upload(context.Background(), f, Options{})
+			if asked.Load() != tt.askedSimple {
+				t.Errorf("simple API asked: %v, want %v", asked.Load(), tt.askedSimple)
+			}
+			if tt.outcome == 0 {
+				if !errors.Is(err, ErrNotAnUpload) || errors.Is(err, ErrFileExists) || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "proxy") {
+					t.Fatalf("Upload = %+v, %v; want ErrNotAnUpload saying %q", res, err, tt.want)
+				}
+				return
+			}
+			if err != nil || res.Outcome != tt.outcome || !strings.Contains(res.Note, tt.want) {
+				t.Errorf("Upload = %+v, %v; want %v with note %q", res, err, tt.outcome, tt.want)
+			}
+		})
 	}
 }

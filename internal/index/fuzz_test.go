@@ -14,7 +14,8 @@ func FuzzParse(f *testing.F) {
 		"http://127.0.0.1:8080/legacy/", "http://[::1]:1/legacy", "https://example.org/repo/legacy",
 		"https://u:p@upload.pypi.org/legacy/", "http://upload.pypi.org/legacy/", "ftp://x/",
 		"https://:443/", "https:opaque", "//host/path", "%zz", "", " https://a/legacy/?q#f ",
-		"https://example.org/a%2Fb/legacy/",
+		"https://example.org/a%2Fb/legacy/", "https://h/api/packages/o/pypi", "https://h/_packaging/f/pypi/upload/",
+		"https://h.d.codeartifact.r.amazonaws.com/pypi/r/", "https://l-python.pkg.dev/p/r/", "https://h/u/i/",
 	} {
 		f.Add(seed)
 	}

@@ -133,12 +133,14 @@ func TestTarget(t *testing.T) {
 			"https://example.org/a%2Fb/simple/"},
 		{"https://example.org/legacy", "example.org", "example.org", "", "https://example.org", "https://example.org",
 			"https://example.org/simple/"},
-		// Without /legacy at the end, the simple API cannot be guessed.
+		// A layout we do not know has no simple API (TestSimpleURL has
+		// the ones we know).
 		{"https://example.org/upload", "example.org", "example.org", "", "https://example.org", "https://example.org", ""},
 		{"https://example.org/notlegacy/", "example.org", "example.org", "", "https://example.org", "https://example.org", ""},
 		{"https://example.org/legacy/upload", "example.org", "example.org", "", "https://example.org", "https://example.org", ""},
-		{"https://example.org", "example.org", "example.org", "", "https://example.org", "https://example.org", ""},
-		{"https://example.org:8443/", "example.org:8443", "example.org:8443", "", "https://example.org:8443", "https://example.org:8443", ""},
+		// pypiserver uploads to its root.
+		{"https://example.org", "example.org", "example.org", "", "https://example.org", "https://example.org", "https://example.org/simple/"},
+		{"https://example.org:8443/", "example.org:8443", "example.org:8443", "", "https://example.org:8443", "https://example.org:8443", "https://example.org:8443/simple/"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.raw, func(t *testing.T) {
@@ -314,6 +316,147 @@ func TestParseAllowInsecureHTTP(t *testing.T) {
 		}
 		if _, err := Parse(tt.raw); tt.insecure && err == nil {
 			t.Errorf("Parse(%q) accepted plain http without the option", tt.raw)
+		}
+	}
+}
+
+// TestSimpleURL has a row for each index layout we know, and the near
+// misses that must not be guessed.
+func TestSimpleURL(t *testing.T) {
+	tests := []struct {
+		upload, simple, layout string
+	}{
+		{"https://upload.pypi.org/legacy/", "https://pypi.org/simple/", "PyPI"},
+		{"https://test.pypi.org/legacy/", "https://test.pypi.org/simple/", "TestPyPI"},
+		{"https://warehouse.example/legacy/", "https://warehouse.example/simple/", "Warehouse"},
+		{"https://example.org/sub/legacy", "https://example.org/sub/simple/", "Warehouse"},
+
+		{"https://gitea.example/api/packages/alice/pypi", "https://gitea.example/api/packages/alice/pypi/simple/", "Gitea or Forgejo"},
+		{"https://codeberg.org/api/packages/bob/pypi/", "https://codeberg.org/api/packages/bob/pypi/simple/", "Gitea or Forgejo"},
+		{"http://127.0.0.1:3300/api/packages/alice/pypi", "http://127.0.0.1:3300/api/packages/alice/pypi/simple/", "Gitea or Forgejo"},
+		{"https://example.org/git/api/packages/org/pypi", "https://example.org/git/api/packages/org/pypi/simple/", "Gitea or Forgejo"},
+		// An owner named like a route is still an owner.
+		{"https://gitea.example/api/packages/pypi/pypi", "https://gitea.example/api/packages/pypi/pypi/simple/", "Gitea or Forgejo"},
+
+		{"https://devpi.example/alice/dev/", "https://devpi.example/alice/dev/+simple/", "devpi"},
+		{"https://devpi.example:3141/root/staging", "https://devpi.example:3141/root/staging/+simple/", "devpi"},
+
+		{"https://pypiserver.example/", "https://pypiserver.example/simple/", "pypiserver"},
+		{"http://localhost:8080", "http://localhost:8080/simple/", "pypiserver"},
+
+		{"https://acme.jfrog.io/artifactory/api/pypi/pypi-local", "https://acme.jfrog.io/artifactory/api/pypi/pypi-local/simple/", "Artifactory"},
+		{"https://repo.example/artifactory/api/pypi/py/", "https://repo.example/artifactory/api/pypi/py/simple/", "Artifactory"},
+
+		{"https://nexus.example/repository/pypi-hosted/", "https://nexus.example/repository/pypi-hosted/simple/", "Nexus Repository"},
+		{"https://example.org/nexus/repository/py", "https://example.org/nexus/repository/py/simple/", "Nexus Repository"},
+
+		{"https://gitlab.example.com/api/v4/projects/42/packages/pypi", "https://gitlab.example.com/api/v4/projects/42/packages/pypi/simple/", "GitLab"},
+		{"https://gitlab.com/api/v4/projects/group%2Fproj/packages/pypi/", "https://gitlab.com/api/v4/projects/group%2Fproj/packages/pypi/simple/", "GitLab"},
+
+		{"https://acme-123456789012.d.codeartifact.eu-west-1.amazonaws.com/pypi/shared/", "https://acme-123456789012.d.codeartifact.eu-west-1.amazonaws.com/pypi/shared/simple/", "AWS CodeArtifact"},
+
+		{"https://europe-west1-python.pkg.dev/my-project/my-repo/", "https://europe-west1-python.pkg.dev/my-project/my-repo/simple/", "Google Artifact Registry"},
+
+		{"https://pkgs.dev.azure.com/org/proj/_packaging/feed/pypi/upload/", "https://pkgs.dev.azure.com/org/proj/_packaging/feed/pypi/simple/", "Azure Artifacts"},
+		{"https://pkgs.dev.azure.com/org/_packaging/feed/pypi/upload", "https://pkgs.dev.azure.com/org/_packaging/feed/pypi/simple/", "Azure Artifacts"},
+		{"https://org.pkgs.visualstudio.com/_packaging/feed/pypi/upload/", "https://org.pkgs.visualstudio.com/_packaging/feed/pypi/simple/", "Azure Artifacts"},
+
+		// Unsure: no guess.
+		{"https://example.org/upload", "", ""},
+		{"https://example.org/a/b/c", "", ""},
+		{"https://example.org/api/packages/alice", "", ""},
+		{"https://example.org/api/v4/projects/42/packages/npm", "", ""},
+		{"https://example.org/_packaging/feed/pypi/", "", ""},
+		{"https://example.org/repository/", "", ""},
+		{"https://example.org/pypi/shared/", "", ""},   // CodeArtifact's path on another host
+		{"https://example.org/+simple/x/", "", ""},     // devpi's own route, not /USER/INDEX
+		{"https://example.org/legacy/upload/", "", ""}, // not devpi's /USER/INDEX
+		{"https://example.org/root/pypi/", "", ""},     // devpi's PyPI mirror takes no uploads
+		{"https://europe-python.pkg.dev/only-project/", "", ""},
+		{"https://example.org/simple/", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.upload, func(t *testing.T) {
+			target, err := Parse(tt.upload)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := target.SimpleURL(); got != tt.simple {
+				t.Errorf("SimpleURL() = %q, want %q", got, tt.simple)
+			}
+			if got := target.Layout(); got != tt.layout {
+				t.Errorf("Layout() = %q, want %q", got, tt.layout)
+			}
+		})
+	}
+}
+
+func TestWithSimpleURL(t *testing.T) {
+	tests := []struct {
+		upload   string
+		insecure bool // parsed with AllowInsecureHTTP
+		check    string
+		want     string // "" when refused
+		wantErr  string
+	}{
+		{"https://upload.pypi.org/legacy/", false, "https://pypi.org/simple/", "https://pypi.org/simple/", ""},
+		{"https://example.org/upload", false, "https://example.org/simple/", "https://example.org/simple/", ""},
+		{"https://example.org/upload", false, "  https://mirror.example/pypi/simple  ", "https://mirror.example/pypi/simple", ""},
+		{"http://127.0.0.1:1/legacy/", false, "http://localhost:2/simple/", "http://localhost:2/simple/", ""},
+		{"https://example.org/upload", false, "http://example.org/simple/", "", "plain http"},
+		{"http://devpi.internal/a/b/", true, "http://devpi.internal/a/b/+simple/", "http://devpi.internal/a/b/+simple/", ""},
+		{"http://devpi.internal/a/b/", true, "http://pypi.org/simple/", "", "plain http"},
+		{"https://example.org/upload", false, "https://u:" + secret + "@example.org/simple/", "", "credentials"},
+		{"https://example.org/upload", false, "https://example.org/simple/?token=" + secret, "", "query string"},
+		{"https://example.org/upload", false, "https://example.org/simple/#x", "", "query string"},
+		{"https://example.org/upload", false, "ftp://example.org/simple/", "", "expected an http(s) URL"},
+		{"https://example.org/upload", false, "", "", "expected an http(s) URL"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.check, func(t *testing.T) {
+			target, err := ParseWith(tt.upload, Options{AllowInsecureHTTP: tt.insecure})
+			if err != nil {
+				t.Fatal(err)
+			}
+			before := target.SimpleURL()
+			got, err := target.WithSimpleURL(tt.check)
+			if target.SimpleURL() != before {
+				t.Errorf("WithSimpleURL changed the receiver's SimpleURL to %q", target.SimpleURL())
+			}
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || !strings.HasPrefix(err.Error(), "check URL") {
+					t.Fatalf("WithSimpleURL(%q) = %v, want an error about %q", tt.check, err, tt.wantErr)
+				}
+				if strings.Contains(err.Error(), secret) {
+					t.Errorf("error shows the secret: %v", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.SimpleURL() != tt.want || got.Layout() != "--check-url" {
+				t.Errorf("SimpleURL() = %q (%s), want %q", got.SimpleURL(), got.Layout(), tt.want)
+			}
+			if got.String() != target.String() || got.Kind != target.Kind {
+				t.Errorf("the copy changed the upload target: %s %v", got, got.Kind)
+			}
+		})
+	}
+}
+
+func TestTokenPage(t *testing.T) {
+	for raw, want := range map[string]string{
+		PyPIUploadURL:     PyPITokenPage,
+		TestPyPIUploadURL: "https://test.pypi.org/manage/account/token/",
+		"https://gitea.example/api/packages/a/pypi": "",
+	} {
+		target, err := Parse(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := target.TokenPage(); got != want {
+			t.Errorf("%s: TokenPage() = %q, want %q", raw, got, want)
 		}
 	}
 }
