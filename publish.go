@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/pypi-publish/pypi-publish/dist"
 	"github.com/pypi-publish/pypi-publish/internal/config"
@@ -48,18 +49,25 @@ func (p *publisher) run(ctx context.Context) error {
 		return err
 	}
 	defer p.revoke(ctx, auth)
-	atts, err := p.attest(ctx, auth.session, files)
+	client := p.uploadClient(auth)
+	present, err := p.precheck(ctx, client, files)
 	if err != nil {
 		return err
 	}
-	run := release.Upload(ctx, p.uploadClient(auth), p.cfg.Target, files, release.Options{
-		Parallel: p.cfg.Parallel, SkipExisting: p.cfg.SkipExisting, Attestations: atts, Renew: auth.renew,
+	// Files the index holds already are not signed: a signature writes a
+	// public log entry.
+	atts, err := p.attest(ctx, auth.session, slices.DeleteFunc(slices.Clone(files), func(f *dist.File) bool { _, ok := present[f.Filename]; return ok }))
+	if err != nil {
+		return err
+	}
+	run := release.Upload(ctx, client, p.cfg.Target, files, release.Options{
+		Parallel: p.cfg.Parallel, SkipExisting: p.cfg.SkipExisting, Attestations: atts, Renew: auth.renew, Present: present,
 	}, p.ui)
 	run.Print(p.ui)
 	p.writeReport(run)
 	if !run.Complete() {
 		if run.Count(report.Uploaded)+run.Count(report.Skipped) > 0 {
-			p.ui.Printf("Run the same command again to finish the release: the index accepts an identical file again, or use --skip-existing.")
+			p.ui.Printf("Run the same command again with --skip-existing to finish the release: the files already on the index are then skipped.")
 		}
 		return errReported
 	}
@@ -131,6 +139,8 @@ func (p *publisher) uploadClient(a *auth) *upload.Client {
 		SimpleURL:   p.cfg.Target.SimpleURL(),
 		Credentials: a.credentials,
 		HTTP:        p.httpPolicy().Retrying(),
+		PyPI:        p.cfg.PyPIRules,
+		Target:      p.cfg.Target,
 	}
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/pypi-publish/pypi-publish/dist"
 	"github.com/pypi-publish/pypi-publish/internal/console"
@@ -43,4 +44,46 @@ func (p *publisher) rehearse(ctx context.Context, files []*dist.File) error {
 	}
 	p.ui.Printf("Verify only: the release would go through as far as can be known without uploading (%d to upload, %d already there); nothing was uploaded.", v.Upload+v.Unknown, v.Same)
 	return nil
+}
+
+// precheck asks the index, before the first upload, which files it holds
+// (with --check-url, and with --skip-existing on PyPI and TestPyPI, whose
+// simple API is public): identical files are skipped without sending a
+// byte; a file of that name with other content stops the release before
+// anything is uploaded, or with --skip-existing is skipped with a
+// warning. It returns the files to skip, with why.
+func (p *publisher) precheck(ctx context.Context, client *upload.Client, files []*dist.File) (map[string]string, error) {
+	asked := p.cfg.CheckURL != ""
+	if !asked && !(p.cfg.SkipExisting && p.cfg.Target.IsPyPI()) {
+		return nil, nil
+	}
+	checks, err := client.Precheck(ctx, files)
+	if err != nil {
+		if asked {
+			p.ui.Errorf("Check URL", "", "could not ask %s which files it has: %v; nothing was uploaded", p.cfg.CheckURL, err)
+			return nil, errReported
+		}
+		p.ui.Warnf("Existing files", "could not ask the index which files it has before uploading (%v); each upload will tell", err)
+		return nil, nil
+	}
+	present := map[string]string{}
+	var taken []string
+	for _, c := range checks {
+		switch {
+		case c.State == upload.Same:
+			present[c.File.Filename] = "already on the index, identical (same SHA-256; checked before uploading, nothing sent)"
+		case c.State == upload.Different && p.cfg.SkipExisting:
+			why := fmt.Sprintf("already on the index with DIFFERENT content (its SHA-256 is %s, this file's %s): the local file is not what users download", c.IndexSHA256, c.File.Digests.SHA256)
+			p.ui.Warnf("Skipped a different file", "%s: %s", c.File.Filename, why)
+			present[c.File.Filename] = why
+		case c.State == upload.Different:
+			taken = append(taken, c.File.Filename)
+			p.ui.Errorf("File name taken", c.File.Path, "%s: the index has a file of this name with other content (its SHA-256 is %s, this file's %s); rebuild with a new version", c.File.Filename, c.IndexSHA256, c.File.Digests.SHA256)
+		}
+	}
+	if len(taken) > 0 {
+		p.ui.Errorf("Check URL", "", "%d file name%s taken by other content on the index; nothing was uploaded", len(taken), console.Plural(len(taken)))
+		return nil, errReported
+	}
+	return present, nil
 }

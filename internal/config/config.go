@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -142,13 +143,13 @@ func (a *Env) Resolve(c *cli.Context) (*Config, error) {
 		cfg.Warnings = append(cfg.Warnings, fmt.Sprintf("%s is plain http (--allow-insecure-http): the credentials and the files cross the network unencrypted, readable and changeable by anyone on the way", index.Redact(cfg.Target.UploadURL)))
 	}
 	if raw, from, ok := l.Value("check-url"); ok {
-		t, err := index.ParseWith(raw, index.Options{AllowInsecureHTTP: allowInsecure})
+		t, err := cfg.Target.WithSimpleURL(raw)
 		if err != nil {
-			return nil, usagef("%s: %v", from, strings.Replace(err.Error(), "repository URL", "check URL", 1))
+			return nil, usagef("%s: %v", from, err)
 		}
-		cfg.CheckURL = t.String()
-		if t.Insecure && !cfg.Target.Insecure {
-			cfg.Warnings = append(cfg.Warnings, fmt.Sprintf("%s is plain http (--allow-insecure-http): what it answers can be changed on the way", index.Redact(t.UploadURL)))
+		cfg.Target, cfg.CheckURL = t, t.SimpleURL()
+		if u, perr := url.Parse(cfg.CheckURL); perr == nil && u.Scheme == "http" && !index.IsLoopback(u.Hostname()) && !cfg.Target.Insecure {
+			cfg.Warnings = append(cfg.Warnings, fmt.Sprintf("%s is plain http (--allow-insecure-http): what it answers can be changed on the way", index.Redact(u)))
 		}
 	}
 	if cfg.TLS, err = tlsConfig(l, repo); err != nil {

@@ -22,7 +22,6 @@ const (
 // Pages of PyPI's website that messages point to.
 const (
 	PyPIClassifiersURL = "https://pypi.org/classifiers/"
-	PyPITokenURL       = "https://pypi.org/manage/account/token/"
 )
 
 // Kind says which index a target is.

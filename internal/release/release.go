@@ -29,6 +29,9 @@ type Options struct {
 	// Renew, when set, forgets an expired token so the next request
 	// mints a new one; false when there is nothing to renew.
 	Renew func() bool
+	// Present are files the index was found to hold already, by
+	// filename, with why: skipped without sending a byte.
+	Present map[string]string
 }
 
 // Upload uploads the first file alone (a new project is created by its
@@ -39,20 +42,33 @@ type Options struct {
 func Upload(ctx context.Context, client *upload.Client, t *index.Target, files []*dist.File, o Options, u *console.UI) *report.Run {
 	atts := o.Attestations
 	run := &report.Run{Target: t, Files: make([]report.File, len(files))}
+	var send []int
 	for i, f := range files {
 		run.Files[i] = report.File{Dist: f, Outcome: report.NotAttempted, Reason: "stopped after a failure", Attestation: atts[f.Filename].Path}
+		if why, ok := o.Present[f.Filename]; ok {
+			run.Files[i].Outcome, run.Files[i].Reason = report.Skipped, why
+			u.Printf("Skipped   %s: %s", f.Filename, why)
+			continue
+		}
+		send = append(send, i)
 	}
-	prog := console.NewProgress(u, files)
+	// The progress shows the files that are sent, in sending order.
+	pos := map[int]int{}
+	sending := make([]*dist.File, len(send))
+	for k, i := range send {
+		pos[i], sending[k] = k, files[i]
+	}
+	prog := console.NewProgress(u, sending)
 	var failed sync.Once
 	stop := make(chan struct{})
-	concurrent := o.Parallel > 1 && len(files) > 2
+	concurrent := o.Parallel > 1 && len(send) > 2
 	one := func(i int) {
 		f := files[i]
-		prog.Start(i, concurrent && i > 0)
+		prog.Start(pos[i], concurrent && pos[i] > 0)
 		opts := upload.Options{
 			SkipExisting: o.SkipExisting,
 			Attestations: atts[f.Filename].Field,
-			Progress:     func(n int64) { prog.Set(i, n) },
+			Progress:     func(n int64) { prog.Set(pos[i], n) },
 			OnRetry: func(attempt int, reason string) {
 				u.Warnf("Retrying "+f.Filename, "attempt %d failed (%s); retrying", attempt, reason)
 			},
@@ -64,7 +80,7 @@ func Upload(ctx context.Context, client *upload.Client, t *index.Target, files [
 			u.Warnf("Token expired", "the index says the token expired while %s uploaded; minting a new one and sending the file again", f.Filename)
 			res, err = client.Upload(ctx, f, opts)
 		}
-		prog.Finish(i, res, err)
+		prog.Finish(pos[i], res, err)
 		rf := &run.Files[i]
 		switch {
 		case err != nil && ctx.Err() != nil:
@@ -77,18 +93,21 @@ func Upload(ctx context.Context, client *upload.Client, t *index.Target, files [
 			failed.Do(func() { close(stop) })
 		case res.Outcome == upload.Skipped:
 			rf.Outcome, rf.Reason = report.Skipped, res.Note
+			if res.Different {
+				u.Warnf("Skipped a different file", "%s: %s", f.Filename, res.Note)
+			}
 		default:
 			rf.Outcome, rf.Reason = report.Uploaded, ""
 		}
 	}
-	if len(files) == 0 {
+	if len(send) == 0 {
 		return run
 	}
-	one(0)
+	one(send[0])
 	// Parallel below 1 means one at a time, not never.
 	sem := make(chan struct{}, max(o.Parallel, 1))
 	var wg sync.WaitGroup
-	for i := 1; i < len(files); i++ {
+	for _, i := range send[1:] {
 		select {
 		case <-stop:
 		case <-ctx.Done():
