@@ -15,13 +15,15 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/pypi-publish/pypi-publish/internal/index"
 )
 
-// The upload URLs twine gives the built-in names; kept here rather than
-// imported so that this package reads files and nothing else.
+// The upload URLs twine gives the built-in names, from the one place
+// that knows PyPI's hosts.
 const (
-	pypiURL     = "https://upload.pypi.org/legacy/"
-	testPyPIURL = "https://test.pypi.org/legacy/"
+	pypiURL     = index.PyPIUploadURL
+	testPyPIURL = index.TestPyPIUploadURL
 )
 
 // File is a parsed .pypirc.

@@ -21,7 +21,7 @@ func Claims(ctx context.Context, src *oidc.Source, audience string, c Context, u
 	u.Secret(tok.JWT)
 	u.Printf("OIDC ID token from %s for audience %q (issuer %s)", tok.Provider, audience, tok.Claims.Issuer)
 	if !oidc.KnownPyPIIssuer(tok.Claims.Issuer) {
-		u.Warnf("Untrusted issuer", "PyPI does not trust the issuer %s: pypi.org will refuse this token", tok.Claims.Issuer)
+		u.Warnf("Untrusted issuer", "PyPI does not trust the issuer %s: PyPI and TestPyPI will refuse this token", tok.Claims.Issuer)
 	}
 	u.Printf("\nAll claims:")
 	keys := make([]string, 0, len(tok.Claims.Raw))

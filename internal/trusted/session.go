@@ -170,7 +170,7 @@ func (s *Session) once(ctx context.Context) (mint.Token, error) {
 		}
 	}
 	if !oidc.TrustedByPyPI(id.Provider) && s.PyPIRules {
-		s.UI.Warnf("Untrusted OIDC issuer", "this ID token comes from %s, whose issuer PyPI does not trust yet: pypi.org will refuse it (other indexes may accept it)", id.Provider)
+		s.UI.Warnf("Untrusted OIDC issuer", "this ID token comes from %s, whose issuer PyPI does not trust yet: PyPI and TestPyPI will refuse it (other indexes may accept it)", id.Provider)
 	}
 	s.warnReusableWorkflow(id.Claims)
 	done = s.UI.Waiting("%s to mint an API token", s.Target.Host())
