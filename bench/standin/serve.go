@@ -68,7 +68,9 @@ func serve(args []string) (*world, error) {
 		token:  *token,
 		issuer: oidctest.NewIssuer(),
 		// Only sizes and digests are kept, so gigabytes can be uploaded.
-		idx: pypitest.NewIndex(pypitest.Options{MaxFileSize: *maxFileSize}),
+		// Its own OIDC audience: pypi-publish sends a "pypi" ID token to
+		// PyPI only.
+		idx: pypitest.NewIndex(pypitest.Options{MaxFileSize: *maxFileSize, Audience: "pypi-standin"}),
 	}
 	issuerURL, err := w.listen(w.issuer)
 	if err != nil {
