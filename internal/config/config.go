@@ -20,6 +20,7 @@ import (
 	"github.com/pypi-publish/pypi-publish/internal/httpx"
 	"github.com/pypi-publish/pypi-publish/internal/index"
 	"github.com/pypi-publish/pypi-publish/internal/pypirc"
+	"github.com/pypi-publish/pypi-publish/internal/pyproject"
 	"github.com/pypi-publish/pypi-publish/internal/settings"
 	"github.com/pypi-publish/pypi-publish/oidc"
 )
@@ -127,7 +128,8 @@ func (a *Env) Resolve(c *cli.Context) (*Config, error) {
 		return nil, err
 	}
 	var repo *pypirc.Repository
-	if cfg.Target, repo, err = a.target(l, index.Options{AllowInsecureHTTP: allowInsecure}); err != nil {
+	var uvCheck string
+	if cfg.Target, repo, uvCheck, err = a.target(l, index.Options{AllowInsecureHTTP: allowInsecure}); err != nil {
 		return nil, err
 	}
 	if repo != nil {
@@ -141,6 +143,10 @@ func (a *Env) Resolve(c *cli.Context) (*Config, error) {
 	a.Scrub.Add(cfg.Password)
 	if cfg.Target.Insecure {
 		cfg.Warnings = append(cfg.Warnings, fmt.Sprintf("%s is plain http (--allow-insecure-http): the credentials and the files cross the network unencrypted, readable and changeable by anyone on the way", index.Redact(cfg.Target.UploadURL)))
+	}
+	if uvCheck != "" {
+		// uv checks an --index's files against its url.
+		cfg.CheckURL = uvCheck
 	}
 	if raw, from, ok := l.Value("check-url"); ok {
 		t, err := cfg.Target.WithSimpleURL(raw)
@@ -285,43 +291,52 @@ func checkPaths(paths []string) error {
 // the .pypirc file (PyPI without either). As twine does, a URL ignores
 // the file, and the command line beats the environment. repo is the
 // .pypirc section used, if any.
-func (a *Env) target(l *settings.Lookup, o index.Options) (*index.Target, *pypirc.Repository, error) {
+func (a *Env) target(l *settings.Lookup, o index.Options) (t *index.Target, repo *pypirc.Repository, uvCheck string, err error) {
 	repoURL, urlFrom, haveURL := l.Value("repository-url")
 	name, nameFrom, haveName := l.Value("repository")
 	urlFlag := haveURL && strings.HasPrefix(urlFrom, "--")
 	nameFlag := haveName && strings.HasPrefix(nameFrom, "--")
+	if ix, ixFrom, haveIx := l.Value("index"); haveIx {
+		ixFlag := strings.HasPrefix(ixFrom, "--")
+		switch {
+		case ixFlag && (urlFlag || nameFlag), !ixFlag && (haveURL || haveName) && !urlFlag && !nameFlag:
+			return nil, nil, "", usagef("give %s or a repository URL/name, not both", ixFrom)
+		case ixFlag || (!urlFlag && !nameFlag):
+			return uvIndex(ix, ixFrom, o)
+		}
+	}
 	switch {
 	case urlFlag && nameFlag:
-		return nil, nil, usagef("give --repository-url or --repository, not both")
+		return nil, nil, "", usagef("give --repository-url or --repository, not both")
 	case urlFlag || (haveURL && !nameFlag):
 		t, err := index.ParseWith(repoURL, o)
 		if err != nil {
-			return nil, nil, &settings.Error{Msg: err.Error()}
+			return nil, nil, "", &settings.Error{Msg: err.Error()}
 		}
-		return t, nil, nil
+		return t, nil, "", nil
 	case !haveName:
 		name, nameFrom = "pypi", ""
 	}
 	file, path, err := a.pypirc(l)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, "", err
 	}
-	repo, ok := file.Repository(name)
+	found, ok := file.Repository(name)
 	if !ok {
-		return nil, nil, unknownRepository(file, path, name, nameFrom)
+		return nil, nil, "", unknownRepository(file, path, name, nameFrom)
 	}
 	where := fmt.Sprintf("[%s] in %s", name, path)
 	if path == "" {
 		where = "repository " + name
 	}
-	if repo.URL == "" {
-		return nil, nil, usagef("%s has no repository = URL (the upload URL, such as %s)", where, index.PyPIUploadURL)
+	if found.URL == "" {
+		return nil, nil, "", usagef("%s has no repository = URL (the upload URL, such as %s)", where, index.PyPIUploadURL)
 	}
-	t, err := index.ParseWith(repo.URL, o)
+	t, err = index.ParseWith(found.URL, o)
 	if err != nil {
-		return nil, nil, usagef("%s: %v", where, err)
+		return nil, nil, "", usagef("%s: %v", where, err)
 	}
-	return t, &repo, nil
+	return t, &found, "", nil
 }
 
 // noConfigFile, as --config-file, reads no .pypirc: for a CI wrapper
@@ -488,4 +503,43 @@ func (a *Env) promptPassword(cfg *Config) error {
 		return usagef("no password entered")
 	}
 	return nil
+}
+
+// uvIndex is the target of `--index NAME`: the [[tool.uv.index]] table of
+// that name in ./pyproject.toml, whose publish-url is uploaded to and
+// whose url is checked for existing files, as uv does.
+func uvIndex(name, from string, o index.Options) (*index.Target, *pypirc.Repository, string, error) {
+	data, err := os.ReadFile("pyproject.toml")
+	if err != nil {
+		return nil, nil, "", usagef("%s=%q: no pyproject.toml to find the index in (%v)", from, name, unwrapPath(err))
+	}
+	indexes, err := pyproject.UVIndexes(data)
+	if err != nil {
+		return nil, nil, "", usagef("%s=%q: %v", from, name, err)
+	}
+	ix, ok := pyproject.Find(indexes, name)
+	if !ok {
+		var names []string
+		for _, i := range indexes {
+			names = append(names, i.Name)
+		}
+		known := "it has no [[tool.uv.index]] tables"
+		if len(names) > 0 {
+			known = "its [[tool.uv.index]] names are " + strings.Join(names, ", ")
+		}
+		return nil, nil, "", usagef("%s=%q: pyproject.toml has no index of that name: %s", from, name, known)
+	}
+	if ix.PublishURL == "" {
+		return nil, nil, "", usagef("%s=%q: the [[tool.uv.index]] table at pyproject.toml:%d has no publish-url (the upload URL)", from, name, ix.Line)
+	}
+	t, err := index.ParseWith(ix.PublishURL, o)
+	if err != nil {
+		return nil, nil, "", usagef("pyproject.toml:%d: publish-url: %v", ix.Line, err)
+	}
+	if ix.URL != "" {
+		if t, err = t.WithSimpleURL(ix.URL); err != nil {
+			return nil, nil, "", usagef("pyproject.toml:%d: url: %v", ix.Line, err)
+		}
+	}
+	return t, nil, t.SimpleURL(), nil
 }

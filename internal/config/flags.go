@@ -17,6 +17,7 @@ func Flags() []cli.Flag {
 		&cli.StringFlag{Name: "repository", Aliases: []string{"r"}, Usage: "a repository of the .pypirc file (pypi and testpypi are built in), instead of --repository-url" + settings.EnvHelp("repository")},
 		&cli.StringFlag{Name: "token", Aliases: []string{"t"}, Usage: "API token: user __token__ with this password (uv's --token); never printed" + settings.EnvHelp("token")},
 		&cli.StringFlag{Name: "config-file", Usage: "the .pypirc file to read --repository from (default: ~/.pypirc; none reads no file)" + settings.EnvHelp("config-file")},
+		&cli.StringFlag{Name: "index", Usage: "upload to the [[tool.uv.index]] of this name in ./pyproject.toml (its publish-url), checking existing files against its url (uv's --index)" + settings.EnvHelp("index")},
 		&cli.StringFlag{Name: "check-url", Usage: "simple API root to ask which files the index already has, before uploading (uv's --check-url)" + settings.EnvHelp("check-url")},
 		&cli.StringFlag{Name: "cert", Usage: "CA bundle (PEM) to trust instead of the system's, for every HTTPS connection" + settings.EnvHelp("cert")},
 		&cli.StringFlag{Name: "client-cert", Usage: "PEM file with a client certificate and its private key, for indexes that require mutual TLS" + settings.EnvHelp("client-cert")},

@@ -32,6 +32,8 @@ var All = []Setting{
 	{Flag: "repository", Env: []string{"PYPI_PUBLISH_REPOSITORY", "TWINE_REPOSITORY"}},
 	{Flag: "config-file", Env: []string{"PYPI_PUBLISH_CONFIG_FILE", "TWINE_CONFIG_FILE"}},
 	{Flag: "check-url", Env: []string{"PYPI_PUBLISH_CHECK_URL", "UV_PUBLISH_CHECK_URL"}},
+	// index is uv's: a [[tool.uv.index]] of ./pyproject.toml by name.
+	{Flag: "index", Env: []string{"PYPI_PUBLISH_INDEX", "UV_PUBLISH_INDEX"}},
 	// SSL_CERT_FILE last: Go's default trust store already honours it,
 	// and the other three say more precisely what the user meant.
 	{Flag: "cert", Env: []string{"PYPI_PUBLISH_CERT", "TWINE_CERT", "REQUESTS_CA_BUNDLE", "SSL_CERT_FILE"}},
