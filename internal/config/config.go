@@ -142,7 +142,7 @@ func (a *Env) Resolve(c *cli.Context) (*Config, error) {
 	a.Scrub.AddUser(cfg.User)
 	a.Scrub.Add(cfg.Password)
 	if cfg.Target.Insecure {
-		cfg.Warnings = append(cfg.Warnings, fmt.Sprintf("%s is plain http (--allow-insecure-http): the credentials and the files cross the network unencrypted, readable and changeable by anyone on the way", index.Redact(cfg.Target.UploadURL)))
+		cfg.Warnings = append(cfg.Warnings, fmt.Sprintf("%s is plain http (--allow-insecure-http): the credentials and the files cross the network unencrypted, readable and changeable by anyone on the way", httpx.Redact(cfg.Target.UploadURL)))
 	}
 	if uvCheck != "" {
 		// uv checks an --index's files against its url.
@@ -155,7 +155,7 @@ func (a *Env) Resolve(c *cli.Context) (*Config, error) {
 		}
 		cfg.Target, cfg.CheckURL = t, t.SimpleURL()
 		if u, perr := url.Parse(cfg.CheckURL); perr == nil && u.Scheme == "http" && !index.IsLoopback(u.Hostname()) && !cfg.Target.Insecure {
-			cfg.Warnings = append(cfg.Warnings, fmt.Sprintf("%s is plain http (--allow-insecure-http): what it answers can be changed on the way", index.Redact(u)))
+			cfg.Warnings = append(cfg.Warnings, fmt.Sprintf("%s is plain http (--allow-insecure-http): what it answers can be changed on the way", httpx.Redact(u)))
 		}
 	}
 	if cfg.TLS, err = tlsConfig(l, repo); err != nil {

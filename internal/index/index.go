@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/pypi-publish/pypi-publish/internal/httpx"
 )
 
 // The upload endpoints of PyPI and TestPyPI.
@@ -119,7 +121,7 @@ func checkURL(what, raw string, o Options) (*url.URL, bool, error) {
 		return nil, false, fmt.Errorf("%s: put credentials in --user/--password, not in the URL, where logs would show them", what)
 	}
 	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(raw, "#") {
-		return nil, false, fmt.Errorf("%s %s has a query string or fragment: an index URL has neither, and what is there (often a secret) would be printed in every message that names the index; remove it", what, Redact(u))
+		return nil, false, fmt.Errorf("%s %s has a query string or fragment: an index URL has neither, and what is there (often a secret) would be printed in every message that names the index; remove it", what, httpx.Redact(u))
 	}
 	insecure := u.Scheme == "http" && !IsLoopback(u.Hostname())
 	if _, pypi := pypiHosts[strings.ToLower(u.Hostname())]; insecure && (!o.AllowInsecureHTTP || pypi || PyPIFamily(strings.ToLower(u.Hostname()))) {
@@ -418,12 +420,4 @@ func IsLoopback(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
-}
-
-// Redact drops userinfo, query and fragment from a URL before it is
-// shown.
-func Redact(u *url.URL) string {
-	c := *u
-	c.User, c.RawQuery, c.Fragment, c.ForceQuery = nil, "", "", false
-	return c.String()
 }
