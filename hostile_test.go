@@ -23,7 +23,7 @@ import (
 
 // hostilePassword is a canary: no form of it may reach what the run
 // prints or writes. Its + and / make its URL and base64 forms differ.
-const hostilePassword = "pypi-AgEIcHlwaS5vcmc+Y2FuYXJ5/aG9zdGlsZS1zZXJ2ZXItZWNobw=="
+const hostilePassword = "pypi-CANARY-hostile+server/echo-not-a-real-token=="
 
 // echoServer is an index that answers every upload by echoing the
 // credential it was sent, in the form the case says, wrapped in terminal

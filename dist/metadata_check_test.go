@@ -1,9 +1,10 @@
 package dist
 
 import (
-	"github.com/pypi-publish/pypi-publish/internal/pyrepr"
 	"strings"
 	"testing"
+
+	"github.com/pypi-publish/pypi-publish/internal/pyrepr"
 )
 
 // base is valid 2.4 metadata that each case extends.

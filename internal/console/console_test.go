@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"github.com/pypi-publish/pypi-publish/internal/ghactions"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/pypi-publish/pypi-publish/dist"
+	"github.com/pypi-publish/pypi-publish/internal/ghactions"
 	"github.com/pypi-publish/pypi-publish/upload"
 )
 
@@ -169,7 +169,7 @@ func TestMask(t *testing.T) {
 		secret string
 		want   []command // what the runner runs
 	}{
-		{"pypi-AgEIcHlwaS5vcmc", []command{{name: "add-mask", data: "pypi-AgEIcHlwaS5vcmc"}}},
+		{"pypi-CANARY-mask-me", []command{{name: "add-mask", data: "pypi-CANARY-mask-me"}}},
 		{"with%percent", []command{{name: "add-mask", data: "with%percent"}}},
 		{"", nil},
 	}
