@@ -78,7 +78,7 @@ func (p *publisher) precheck(ctx context.Context, client *upload.Client, files [
 			present[c.File.Filename] = why
 		case c.State == upload.Different:
 			taken = append(taken, c.File.Filename)
-			p.ui.Errorf("File name taken", c.File.Path, "%s: the index has a file of this name with other content (its SHA-256 is %s, this file's %s); rebuild with a new version", c.File.Filename, c.IndexSHA256, c.File.Digests.SHA256)
+			report.Taken(p.ui, c, "")
 		}
 	}
 	if len(taken) > 0 {
