@@ -464,6 +464,22 @@ func TestNoSecretsInOutput(t *testing.T) {
 	}
 }
 
+// trustedStandIn serves a stand-in PyPI that trusts a fake GitHub
+// issuer, both on 127.0.0.1 until the test ends; indexURL is its upload
+// URL.
+func trustedStandIn(t *testing.T) (idx *pypitest.Index, indexURL string, iss *oidctest.Issuer) {
+	t.Helper()
+	iss = oidctest.NewIssuer()
+	issSrv := httptest.NewServer(iss)
+	t.Cleanup(issSrv.Close)
+	iss.SetURL(issSrv.URL)
+	idx = pypitest.NewIndex(pypitest.Options{Audience: standinAudience})
+	srv := httptest.NewServer(idx)
+	t.Cleanup(func() { srv.Close(); idx.Close() })
+	idx.TrustIssuer("github", iss.URL())
+	return idx, srv.URL + "/legacy/", iss
+}
+
 // TestNoSecretsTrustedPublishing runs trusted publishing, succeeding and
 // failing, with --verbose on GitHub, and checks that the request token,
 // the ID tokens (every JWT starts "eyJ") and the minted token appear
@@ -494,15 +510,7 @@ func TestNoSecretsTrustedPublishing(t *testing.T) {
 	}
 	for _, r := range runs {
 		t.Run(r.name, func(t *testing.T) {
-			iss := oidctest.NewIssuer()
-			issSrv := httptest.NewServer(iss)
-			defer issSrv.Close()
-			iss.SetURL(issSrv.URL)
-			idx := pypitest.NewIndex(pypitest.Options{Audience: standinAudience})
-			srv := httptest.NewServer(idx)
-			defer srv.Close()
-			defer idx.Close()
-			idx.TrustIssuer("github", iss.URL())
+			idx, indexURL, iss := trustedStandIn(t)
 			idx.AddProject("canary-demo")
 			r.setup(idx, iss)
 			// Attestations are signed by a fake Sigstore: no test may
@@ -529,7 +537,7 @@ func TestNoSecretsTrustedPublishing(t *testing.T) {
 				"PYPI_PUBLISH_RETRY_WAIT":            "1ms",
 			}
 			var stdout, stderr bytes.Buffer
-			args := []string{"pypi-publish", "--verbose", "--repository-url", srv.URL + "/legacy/", "--pypi-rules", "always", "-d", dir}
+			args := []string{"pypi-publish", "--verbose", "--repository-url", indexURL, "--pypi-rules", "always", "-d", dir}
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
 			err = run(ctx, args, func(k string) string { return env[k] }, &stdout, &stderr)

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -11,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pypi-publish/pypi-publish/internal/oidctest"
 	"github.com/pypi-publish/pypi-publish/internal/pypitest"
 )
 
@@ -26,15 +24,7 @@ func TestTrustedFailureSummaryReadsAsAPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.WriteFile(filepath.Join(dir, name), data, 0o644)
-	iss := oidctest.NewIssuer()
-	issSrv := httptest.NewServer(iss)
-	defer issSrv.Close()
-	iss.SetURL(issSrv.URL)
-	idx := pypitest.NewIndex(pypitest.Options{Audience: standinAudience})
-	srv := httptest.NewServer(idx)
-	defer srv.Close()
-	defer idx.Close()
-	idx.TrustIssuer("github", iss.URL())
+	idx, indexURL, iss := trustedStandIn(t)
 	idx.AddProject("demo")
 	summary := filepath.Join(t.TempDir(), "summary.md")
 	env := map[string]string{
@@ -44,7 +34,7 @@ func TestTrustedFailureSummaryReadsAsAPage(t *testing.T) {
 		"ACTIONS_ID_TOKEN_REQUEST_TOKEN": iss.RequestToken(),
 	}
 	var stdout, stderr bytes.Buffer
-	args := []string{"pypi-publish", "--repository-url", srv.URL + "/legacy/", "--pypi-rules", "always", "-d", dir}
+	args := []string{"pypi-publish", "--repository-url", indexURL, "--pypi-rules", "always", "-d", dir}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if code := exitCode(run(ctx, args, func(k string) string { return env[k] }, &stdout, &stderr), &stderr); code != exitFail {
