@@ -607,17 +607,7 @@ func TestLogHasNoSecrets(t *testing.T) {
 }
 
 func TestTLS(t *testing.T) {
-	var conns atomic.Int32
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok") }))
-	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-		if s == http.StateNew {
-			conns.Add(1)
-		}
-	}
-	// The refused handshakes below would be logged by the server.
-	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
-	srv.StartTLS()
-	t.Cleanup(srv.Close)
+	srv, conns := tlsServer(t, func(*httptest.Server) {})
 	pool := x509.NewCertPool()
 	pool.AddCert(srv.Certificate())
 
