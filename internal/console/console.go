@@ -55,10 +55,7 @@ func (u *UI) Printf(format string, args ...any) {
 // Clean is text as it may be printed: without secrets or control
 // characters. The job summary and outputs go through it too.
 func (u *UI) Clean(s string) string {
-	if u.Scrub == nil {
-		return ghactions.ControlFree(s)
-	}
-	return u.Scrub.Clean(s)
+	return u.Scrub.Clean(s) // a nil Scrubber removes control characters only
 }
 
 func (u *UI) line(w io.Writer, s string) {

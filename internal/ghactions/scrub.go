@@ -166,7 +166,8 @@ func (s *Scrubber) Secrets(text string) string {
 // Clean makes text printable in a CI log: secrets removed, and control
 // characters that could move the cursor, erase or reorder what is shown
 // (ESC sequences, CR, backspace, bidi overrides, ...) replaced by
-// U+FFFD. Newlines and tabs stay: messages have lines.
+// U+FFFD. Newlines and tabs stay: messages have lines. A nil Scrubber
+// knows no secret and still removes control characters.
 func (s *Scrubber) Clean(text string) string {
 	return ControlFree(s.Secrets(text))
 }
